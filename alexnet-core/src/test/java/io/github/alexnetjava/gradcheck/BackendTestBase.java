@@ -1,0 +1,41 @@
+package io.github.alexnetjava.gradcheck;
+
+import io.github.alexnetjava.backend.Backend;
+import io.github.alexnetjava.backend.Backends;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * Shared set-up: one CPU backend per test class, and the tolerances every gradient check uses.
+ *
+ * <p><b>Forward tolerance</b> ({@link #FWD_TOL}, 2e-5 of the largest output magnitude): the backend works in
+ * float32 (unit round-off 6e-8). A sum of K products carries a rounding error of at most about
+ * {@code K * 6e-8 * sum|terms|} in the worst case and {@code sqrt(K) * 6e-8 * ...} typically; with K up to a few
+ * hundred here that stays below 1e-5 of the largest output, while any indexing or convention bug (a wrong
+ * window, a missing group offset, a transposed weight) changes outputs by O(1) relative amounts.
+ *
+ * <p><b>Backward tolerance</b> ({@link #GRAD_TOL}, 1e-3 of the largest gradient magnitude): the reference gradient
+ * is a double-precision central difference whose own error is ~1e-8 relative (see {@link GradientCheck}); the
+ * float32 backward adds rounding of order 1e-6 (more for LRN, whose gradient subtracts two terms of similar
+ * size and raises to a power). 1e-3 leaves a factor of ~100 of head-room for that while still rejecting a 1%
+ * error in any element of the size of the largest one, which every negative control asserts.
+ */
+abstract class BackendTestBase {
+    static final double FWD_TOL = 2e-5;
+    static final double GRAD_TOL = 1e-3;
+
+    static Backend b;
+
+    @BeforeAll
+    static void openBackend() {
+        b = Backends.create("cpu");
+    }
+
+    @AfterAll
+    static void closeBackend() {
+        if (b != null) {
+            b.close();
+            b = null;
+        }
+    }
+}
