@@ -1,0 +1,38 @@
+package io.github.alexnetjava.model;
+
+import io.github.alexnetjava.nn.Parameter;
+import io.github.alexnetjava.random.CounterRng;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The paper's initialisation (section 5): weights from N(0, 0.01²); biases 1 in conv2, conv4, conv5 and the
+ * hidden fully connected layers ("accelerates the early stages of learning by providing the ReLUs with positive
+ * inputs"), 0 elsewhere. Every value is drawn from a counter-based stream keyed by the seed and the parameter's
+ * index, so it does not depend on threads or on which device holds the parameter.
+ */
+public final class Initialization {
+    private Initialization() {
+    }
+
+    /**
+     * @param onesBiasLayers layer names whose bias starts at 1
+     */
+    public static void paper(List<Parameter> params, long seed, double std, Set<String> onesBiasLayers) {
+        for (int i = 0; i < params.size(); i++) {
+            Parameter p = params.get(i);
+            float[] v = new float[(int) p.size()];
+            if (p.kind() == Parameter.Kind.WEIGHT) {
+                long stream = CounterRng.stream(seed, 0x1A17L, i);
+                for (int j = 0; j < v.length; j++) {
+                    v[j] = (float) (std * CounterRng.gaussian(stream, j));
+                }
+            } else {
+                String layer = p.name().substring(0, p.name().lastIndexOf('.'));
+                java.util.Arrays.fill(v, onesBiasLayers.contains(layer) ? 1f : 0f);
+            }
+            p.value().backend().upload(v, p.value());
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.github.alexnetjava.nn;
+
+import io.github.alexnetjava.random.CounterRng;
+import io.github.alexnetjava.tensor.Tensor;
+
+/**
+ * Dropout, <b>inverted</b>: during training each unit is kept with probability 1-p and scaled by 1/(1-p); at test
+ * time the layer is the identity. The paper instead keeps units unscaled and multiplies outputs by 1-p (0.5) at
+ * test; the two give the same expected activations and equivalent networks (weights after this layer differ by
+ * the factor 1-p), and inverted dropout needs no work at inference.
+ *
+ * <p>The mask of element i at training step t is {@code CounterRng.uniform(stream(seed, layerId, t), i) >= p}:
+ * a pure function of (seed, layer id, step, index), the same on every backend, thread count and device split.
+ */
+public final class Dropout implements Layer {
+    private final String name;
+    private final float p;
+    private final long layerId;
+    private long stream;
+    private boolean trained;
+    private Tensor y;
+    private Tensor dx;
+
+    public Dropout(String name, float p, long layerId) {
+        if (!(p >= 0f && p < 1f)) {
+            throw new IllegalArgumentException(name + ": dropout probability must be in [0, 1), got " + p);
+        }
+        this.name = name;
+        this.p = p;
+        this.layerId = layerId;
+    }
+
+    public float probability() {
+        return p;
+    }
+
+    public long layerId() {
+        return layerId;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int[] outputShape(int[] in) {
+        return in.clone();
+    }
+
+    @Override
+    public Tensor forward(Tensor x, Pass pass) {
+        trained = pass.training() && p > 0f;
+        if (!trained) {
+            return x;
+        }
+        stream = CounterRng.stream(pass.seed(), layerId, pass.step());
+        y = Buffers.ensure(y, x.backend(), x.shape());
+        x.backend().dropoutForward(p, stream, x, y);
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        if (!trained) {
+            return dy;
+        }
+        dx = Buffers.ensure(dx, dy.backend(), dy.shape());
+        dy.backend().dropoutBackward(p, stream, dy, dx);
+        return dx;
+    }
+}
