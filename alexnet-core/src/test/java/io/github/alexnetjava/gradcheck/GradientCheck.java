@@ -24,6 +24,8 @@ public final class GradientCheck {
     public static final double REL_STEP = 1e-5;
     /** Absolute (minimum) step. */
     public static final double ABS_STEP = 1e-4;
+    /** Environment {@code GRADCHECK_VERBOSE=1} prints every comparison's error (surefire forks inherit it). */
+    static final boolean VERBOSE = System.getenv("GRADCHECK_VERBOSE") != null;
 
     private GradientCheck() {
     }
@@ -122,6 +124,9 @@ public final class GradientCheck {
      */
     public static double assertClose(String what, float[] actual, double[] expected, double tol) {
         double err = error(actual, expected);
+        if (VERBOSE) {
+            System.out.printf("gradcheck %-60s error %.3e (tolerance %.1e)%n", what, err, tol);
+        }
         if (!(err <= tol)) {
             int i = worst(actual, expected);
             fail(String.format("%s: normalised error %.3e exceeds tolerance %.1e (worst at index %d: actual %.8g,"
