@@ -1,6 +1,7 @@
 package io.github.alexnetjava.gradcheck;
 
 import io.github.alexnetjava.backend.Backend;
+import io.github.alexnetjava.backend.BackendOptions;
 import io.github.alexnetjava.backend.Backends;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,11 +30,15 @@ abstract class BackendTestBase {
     static final double FWD_TOL = 2e-5;
     static final double GRAD_TOL = 1e-3;
 
+    /** The default CPU backend. */
     static Backend b;
+    /** A CPU backend with 4 worker threads, so that the larger-shape checks exercise the work-splitting paths. */
+    static Backend b4;
 
     @BeforeAll
     static void openBackend() {
         b = Backends.create("cpu");
+        b4 = Backends.create("cpu", BackendOptions.defaults().withThreads(4));
     }
 
     @AfterAll
@@ -41,6 +46,10 @@ abstract class BackendTestBase {
         if (b != null) {
             b.close();
             b = null;
+        }
+        if (b4 != null) {
+            b4.close();
+            b4 = null;
         }
     }
 }

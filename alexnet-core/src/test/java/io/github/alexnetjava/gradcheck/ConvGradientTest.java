@@ -1,5 +1,6 @@
 package io.github.alexnetjava.gradcheck;
 
+import io.github.alexnetjava.backend.Backend;
 import io.github.alexnetjava.backend.Conv2dSpec;
 import io.github.alexnetjava.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,10 @@ import static io.github.alexnetjava.gradcheck.GradientCheck.assertRejectsOnePerc
 import static io.github.alexnetjava.gradcheck.GradientCheck.assertRejectsSingleElement;
 import static io.github.alexnetjava.gradcheck.GradientCheck.d;
 import static io.github.alexnetjava.gradcheck.GradientCheck.gaussian;
+import static io.github.alexnetjava.gradcheck.GradientCheck.gather;
 import static io.github.alexnetjava.gradcheck.GradientCheck.numericGradient;
+import static io.github.alexnetjava.gradcheck.GradientCheck.numericGradientAt;
+import static io.github.alexnetjava.gradcheck.GradientCheck.sampleIndices;
 import static io.github.alexnetjava.gradcheck.GradientCheck.size;
 
 /**
@@ -71,6 +75,10 @@ class ConvGradientTest extends BackendTestBase {
     }
 
     static Result runBackend(Case c) {
+        return runBackend(b, c);
+    }
+
+    static Result runBackend(Backend b, Case c) {
         Tensor x = b.fromArray(c.x, c.xShape());
         Tensor w = b.fromArray(c.wt, c.s.weightShape());
         Tensor bias = b.fromArray(c.bias, c.s.outChannels());
@@ -120,6 +128,36 @@ class ConvGradientTest extends BackendTestBase {
         assertClose(name + " dw", r.dw, fdW, GRAD_TOL);
         assertClose(name + " dbias", r.db, fdB, GRAD_TOL);
         assertClose(name + " dw (null dbias)", r.dwNoBias, fdW, GRAD_TOL);
+    }
+
+    static Stream<Arguments> largerGeometries() {
+        return Stream.of(
+                Arguments.of("conv1-like k11 s4 pad2 63x63", Conv2dSpec.of(3, 8, 11, 4, 2, 1), 1, 63, 63),
+                Arguments.of("conv2-like k5 pad2 groups2 15x15", Conv2dSpec.of(8, 12, 5, 1, 2, 2), 2, 15, 15),
+                Arguments.of("conv3-like k3 pad1 13x11", Conv2dSpec.of(16, 12, 3, 1, 1, 1), 2, 13, 11));
+    }
+
+    /**
+     * Larger shapes on a 4-thread backend (blocked GEMM and work splitting): full forward comparison, finite
+     * differences at 80 sampled coordinates of x and w, all of dbias.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("largerGeometries")
+    void largerShapesOnFourThreadsSampled(String name, Conv2dSpec s, int n, int h, int w) {
+        Case c = Case.make(s, n, h, w, 15);
+        Result r = runBackend(b4, c);
+        double[][] in = c.inputs();
+        assertClose(name + " forward", r.y, c.ref().apply(in), FWD_TOL);
+        Random rng = new Random(16);
+        double[] dyd = d(c.dy);
+        int[] ix = sampleIndices(rng, c.x.length, 80);
+        int[] iw = sampleIndices(rng, c.wt.length, 80);
+        int[] ib = sampleIndices(rng, c.bias.length, c.bias.length);
+        assertClose(name + " dx (sampled)", gather(r.dx, ix), numericGradientAt(c.ref(), in, 0, dyd, ix),
+                GRAD_TOL);
+        assertClose(name + " dw (sampled)", gather(r.dw, iw), numericGradientAt(c.ref(), in, 1, dyd, iw),
+                GRAD_TOL);
+        assertClose(name + " dbias", gather(r.db, ib), numericGradientAt(c.ref(), in, 2, dyd, ib), GRAD_TOL);
     }
 
     /** Negative control: the same comparisons reject a 1% error in dx, dw or dbias. */

@@ -1,5 +1,6 @@
 package io.github.alexnetjava.gradcheck;
 
+import io.github.alexnetjava.backend.Backend;
 import io.github.alexnetjava.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,6 +27,10 @@ class DenseGradientTest extends BackendTestBase {
     }
 
     static Result run(float[] x, float[] w, float[] bias, float[] dy, int n, int in, int out) {
+        return run(b, x, w, bias, dy, n, in, out);
+    }
+
+    static Result run(Backend b, float[] x, float[] w, float[] bias, float[] dy, int n, int in, int out) {
         Tensor xt = b.fromArray(x, n, in);
         Tensor wt = b.fromArray(w, out, in);
         Tensor y = b.allocate(n, out);
@@ -58,6 +63,31 @@ class DenseGradientTest extends BackendTestBase {
         assertClose(name + " dx", r.dx, numericGradient(f, inputs, 0, d(dy)), GRAD_TOL);
         assertClose(name + " dW", r.dw, numericGradient(f, inputs, 1, d(dy)), GRAD_TOL);
         assertClose(name + " db", r.db, numericGradient(f, inputs, 2, d(dy)), GRAD_TOL);
+    }
+
+    /** Larger, non-multiple-of-block sizes on the 4-thread backend; FD at sampled coordinates. */
+    @ParameterizedTest(name = "n={0} in={1} out={2}")
+    @CsvSource({"16, 300, 41", "33, 129, 67"})
+    void largerShapesOnFourThreadsSampled(int n, int in, int out) {
+        Random rng = new Random(44 + n);
+        float[] x = gaussian(rng, n * in, 1.0);
+        float[] w = gaussian(rng, out * in, 0.1);
+        float[] bias = gaussian(rng, out, 0.5);
+        float[] dy = gaussian(rng, n * out, 1.0);
+        Result r = run(b4, x, w, bias, dy, n, in, out);
+        Function<double[][], double[]> f = a -> ReferenceOps.dense(a[0], n, in, a[1], out, a[2]);
+        double[][] inputs = {d(x), d(w), d(bias)};
+        String name = "dense " + n + "x" + in + "->" + out;
+        assertClose(name + " forward", r.y, f.apply(inputs), FWD_TOL);
+        int[] ix = GradientCheck.sampleIndices(rng, x.length, 100);
+        int[] iw = GradientCheck.sampleIndices(rng, w.length, 100);
+        int[] ib = GradientCheck.sampleIndices(rng, out, out);
+        assertClose(name + " dx (sampled)", GradientCheck.gather(r.dx, ix),
+                GradientCheck.numericGradientAt(f, inputs, 0, d(dy), ix), GRAD_TOL);
+        assertClose(name + " dW (sampled)", GradientCheck.gather(r.dw, iw),
+                GradientCheck.numericGradientAt(f, inputs, 1, d(dy), iw), GRAD_TOL);
+        assertClose(name + " db", GradientCheck.gather(r.db, ib),
+                GradientCheck.numericGradientAt(f, inputs, 2, d(dy), ib), GRAD_TOL);
     }
 
     @ParameterizedTest(name = "transA={0} transB={1}")

@@ -77,6 +77,55 @@ public final class GradientCheck {
         return grad;
     }
 
+    /**
+     * Finite-difference gradient of {@code L = sum(f(inputs) * dy)} at the given flat indices of
+     * {@code inputs[which]} only, for shapes too large to difference every element.
+     */
+    public static double[] numericGradientAt(Function<double[][], double[]> f, double[][] inputs, int which,
+                                             double[] dy, int[] indices) {
+        double[][] work = inputs.clone();
+        double[] x = inputs[which].clone();
+        work[which] = x;
+        double[] grad = new double[indices.length];
+        for (int j = 0; j < indices.length; j++) {
+            int i = indices[j];
+            double orig = x[i];
+            double h = step(orig);
+            x[i] = orig + h;
+            double plus = dot(f.apply(work), dy);
+            x[i] = orig - h;
+            double minus = dot(f.apply(work), dy);
+            x[i] = orig;
+            grad[j] = (plus - minus) / (2 * h);
+        }
+        return grad;
+    }
+
+    /** {@code count} distinct random indices in {@code [0, n)} (all of them if {@code count >= n}). */
+    public static int[] sampleIndices(Random rng, int n, int count) {
+        if (count >= n) {
+            int[] all = new int[n];
+            for (int i = 0; i < n; i++) {
+                all[i] = i;
+            }
+            return all;
+        }
+        java.util.LinkedHashSet<Integer> set = new java.util.LinkedHashSet<>();
+        while (set.size() < count) {
+            set.add(rng.nextInt(n));
+        }
+        return set.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** {@code a[indices[j]]} for every j. */
+    public static float[] gather(float[] a, int[] indices) {
+        float[] out = new float[indices.length];
+        for (int j = 0; j < indices.length; j++) {
+            out[j] = a[indices[j]];
+        }
+        return out;
+    }
+
     // ----- comparison -----
 
     /**

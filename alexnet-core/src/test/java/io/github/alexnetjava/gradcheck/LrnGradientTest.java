@@ -1,5 +1,6 @@
 package io.github.alexnetjava.gradcheck;
 
+import io.github.alexnetjava.backend.Backend;
 import io.github.alexnetjava.backend.LrnSpec;
 import io.github.alexnetjava.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,10 @@ class LrnGradientTest extends BackendTestBase {
     }
 
     static Result run(LrnSpec s, float[] x, float[] dy, int[] shape) {
+        return run(b, s, x, dy, shape);
+    }
+
+    static Result run(Backend b, LrnSpec s, float[] x, float[] dy, int[] shape) {
         Tensor xt = b.fromArray(x, shape);
         Tensor y = b.allocate(shape);
         Tensor scale = b.allocate(shape);
@@ -82,6 +87,28 @@ class LrnGradientTest extends BackendTestBase {
         assertClose(name + " forward scale", r.scale, refScale, FWD_TOL);
         double[] fd = numericGradient(f, new double[][] {xd}, 0, d(dy));
         assertClose(name + " dx", r.dx, fd, GRAD_TOL);
+    }
+
+    /** AlexNet-sized channel counts (48 per group, 2 groups) on the 4-thread backend, FD at sampled coordinates. */
+    @Test
+    void largerShapeOnFourThreadsSampled() {
+        LrnSpec s = LrnSpec.paper().withGroups(2);
+        int n = 3;
+        int c = 96;
+        int h = 9;
+        int w = 7;
+        int[] shape = {n, c, h, w};
+        Random rng = new Random(24);
+        float[] x = gaussian(rng, size(shape), 30.0);
+        float[] dy = gaussian(rng, size(shape), 1.0);
+        Result r = run(b4, s, x, dy, shape);
+        Function<double[][], double[]> f = in -> ReferenceOps.lrn(s, in[0], n, c, h, w);
+        double[][] in = {d(x)};
+        assertClose("lrn 96ch forward y", r.y, f.apply(in), FWD_TOL);
+        assertClose("lrn 96ch forward scale", r.scale, ReferenceOps.lrnScale(s, in[0], n, c, h, w), FWD_TOL);
+        int[] idx = GradientCheck.sampleIndices(rng, x.length, 300);
+        assertClose("lrn 96ch dx (sampled)", GradientCheck.gather(r.dx, idx),
+                GradientCheck.numericGradientAt(f, in, 0, d(dy), idx), GRAD_TOL);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.alexnetjava.gradcheck;
 
+import io.github.alexnetjava.backend.Backend;
 import io.github.alexnetjava.backend.PoolSpec;
 import io.github.alexnetjava.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,10 @@ class MaxPoolGradientTest extends BackendTestBase {
     }
 
     static Result run(PoolSpec s, float[] x, float[] dy, int[] xShape) {
+        return run(b, s, x, dy, xShape);
+    }
+
+    static Result run(Backend b, PoolSpec s, float[] x, float[] dy, int[] xShape) {
         int[] yShape = s.outputShape("test", xShape);
         Tensor xt = b.fromArray(x, xShape);
         Tensor y = b.allocate(yShape);
@@ -107,6 +112,37 @@ class MaxPoolGradientTest extends BackendTestBase {
         assertArrayEquals(toFloat(ReferenceOps.maxPool(s, xd, n, c, h, w)), r.y, name + " forward");
         double[] expected = ReferenceOps.maxPoolBackwardFirstMax(s, xd, n, c, h, w, d(dy));
         assertArrayEquals(toFloat(expected), r.dx, name + " tie routing");
+    }
+
+    /** AlexNet-like 27x27 -> 13x13 pooling on the 4-thread backend: tie-free FD (sampled) and full tie routing. */
+    @Test
+    void largerShapeOnFourThreads() {
+        PoolSpec s = PoolSpec.overlapping();
+        int[] xShape = {4, 8, 27, 27};
+        Random rng = new Random(34);
+        float[] x = distinct(rng, size(xShape));
+        float[] dy = gaussian(rng, size(s.outputShape("test", xShape)), 1.0);
+        Result r = run(b4, s, x, dy, xShape);
+        Function<double[][], double[]> f = in -> ReferenceOps.maxPool(s, in[0], 4, 8, 27, 27);
+        double[][] in = {d(x)};
+        assertClose("pool 27x27 forward", r.y, f.apply(in), FWD_TOL);
+        assertClose("pool 27x27 dx vs routing", r.dx,
+                ReferenceOps.maxPoolBackwardFirstMax(s, in[0], 4, 8, 27, 27, d(dy)), 1e-6);
+        int[] idx = GradientCheck.sampleIndices(rng, x.length, 300);
+        assertClose("pool 27x27 dx (sampled FD)", GradientCheck.gather(r.dx, idx),
+                GradientCheck.numericGradientAt(f, in, 0, d(dy), idx), GRAD_TOL);
+
+        float[] ties = new float[x.length];
+        for (int i = 0; i < ties.length; i++) {
+            ties[i] = rng.nextInt(2);
+        }
+        float[] idy = new float[dy.length];
+        for (int i = 0; i < idy.length; i++) {
+            idy[i] = 1 + rng.nextInt(64);
+        }
+        Result rt = run(b4, s, ties, idy, xShape);
+        assertArrayEquals(toFloat(ReferenceOps.maxPoolBackwardFirstMax(s, d(ties), 4, 8, 27, 27, d(idy))), rt.dx,
+                "27x27 tie routing");
     }
 
     /** Hand-written tie case: a 3x3 window that is all equal sends its gradient to the top-left element. */

@@ -43,6 +43,24 @@ class SgdUpdateTest extends BackendTestBase {
         }
     }
 
+    /** A large, odd-sized tensor on the 4-thread backend (vector loop, tail, work splitting). */
+    @Test
+    void largeTensorOnFourThreads() {
+        Random rng = new Random(73);
+        int n = 100_003;
+        float[] w0 = gaussian(rng, n, 1.0);
+        float[] v0 = gaussian(rng, n, 0.1);
+        float[] g = gaussian(rng, n, 1.0);
+        Tensor wt = b4.fromArray(w0, n);
+        Tensor vt = b4.fromArray(v0, n);
+        b4.sgdUpdate(0.01f, 0.9f, 0.0005f, wt, b4.fromArray(g, n), vt);
+        double[] w = d(w0);
+        double[] v = d(v0);
+        ReferenceOps.sgd(0.01f, 0.9f, 0.0005f, w, d(g), v);
+        assertClose("sgd large v", vt.toArray(), v, SGD_TOL);
+        assertClose("sgd large w", wt.toArray(), w, SGD_TOL);
+    }
+
     @Test
     void gradientIsNotModified() {
         float[] g = {1f, -2f, 3f};
