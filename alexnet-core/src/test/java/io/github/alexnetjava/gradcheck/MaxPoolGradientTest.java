@@ -1,0 +1,195 @@
+package io.github.alexnetjava.gradcheck;
+
+import io.github.alexnetjava.backend.Backend;
+import io.github.alexnetjava.backend.PoolSpec;
+import io.github.alexnetjava.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import static io.github.alexnetjava.gradcheck.GradientCheck.assertClose;
+import static io.github.alexnetjava.gradcheck.GradientCheck.assertRejectsOnePercent;
+import static io.github.alexnetjava.gradcheck.GradientCheck.assertRejectsSingleElement;
+import static io.github.alexnetjava.gradcheck.GradientCheck.d;
+import static io.github.alexnetjava.gradcheck.GradientCheck.gaussian;
+import static io.github.alexnetjava.gradcheck.GradientCheck.numericGradient;
+import static io.github.alexnetjava.gradcheck.GradientCheck.size;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Max-pool forward and backward. Finite differences are only valid where every window has a unique maximum with
+ * a margin much larger than the step, so the FD checks use a shuffled ladder of distinct values (gaps 0.25); the
+ * tie cases use integer inputs from a tiny range and compare against the explicit expectation "each dy goes to the
+ * FIRST maximum of its window in row-major scan order", with overlapping windows accumulating.
+ */
+class MaxPoolGradientTest extends BackendTestBase {
+
+    /** name, spec, N, C, H, W. */
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of("overlapping 3/2", PoolSpec.overlapping(), 2, 3, 7, 7),
+                Arguments.of("overlapping 3/2 floor, non-square", PoolSpec.overlapping(), 1, 2, 8, 11),
+                Arguments.of("3/2 pad 1", new PoolSpec(3, 2, 1), 2, 2, 6, 7),
+                Arguments.of("2/2", new PoolSpec(2, 2, 0), 1, 3, 6, 5),
+                Arguments.of("3/1 pad 1", new PoolSpec(3, 1, 1), 1, 2, 4, 5),
+                Arguments.of("5/3 pad 2", new PoolSpec(5, 3, 2), 1, 2, 9, 7));
+    }
+
+    record Result(float[] y, float[] dx) {
+    }
+
+    static Result run(PoolSpec s, float[] x, float[] dy, int[] xShape) {
+        return run(b, s, x, dy, xShape);
+    }
+
+    static Result run(Backend b, PoolSpec s, float[] x, float[] dy, int[] xShape) {
+        int[] yShape = s.outputShape("test", xShape);
+        Tensor xt = b.fromArray(x, xShape);
+        Tensor y = b.allocate(yShape);
+        b.maxPoolForward(s, xt, y);
+        Tensor dx = b.allocate(xShape);
+        b.fill(dx, 3f); // must be overwritten, not accumulated into
+        b.maxPoolBackward(s, xt, y, b.fromArray(dy, yShape), dx);
+        return new Result(y.toArray(), dx.toArray());
+    }
+
+    /** Distinct values: a shuffled ladder {@code -k/4 ... } so no two inputs are within 0.25 of each other. */
+    static float[] distinct(Random rng, int n) {
+        List<Integer> ladder = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ladder.add(i - n / 2);
+        }
+        Collections.shuffle(ladder, rng);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = ladder.get(i) * 0.25f;
+        }
+        return x;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void tieFreeForwardAndBackwardMatchFiniteDifferences(String name, PoolSpec s, int n, int c, int h, int w) {
+        int[] xShape = {n, c, h, w};
+        Random rng = new Random(31);
+        float[] x = distinct(rng, size(xShape));
+        float[] dy = gaussian(rng, size(s.outputShape("test", xShape)), 1.0);
+        Result r = run(s, x, dy, xShape);
+        Function<double[][], double[]> f = in -> ReferenceOps.maxPool(s, in[0], n, c, h, w);
+        double[] xd = d(x);
+        assertClose(name + " forward", r.y, f.apply(new double[][] {xd}), FWD_TOL);
+        double[] fd = numericGradient(f, new double[][] {xd}, 0, d(dy));
+        assertClose(name + " dx vs FD", r.dx, fd, GRAD_TOL);
+        // without ties the FD gradient and the first-max routing agree
+        assertClose(name + " FD vs routing", toFloat(fd),
+                ReferenceOps.maxPoolBackwardFirstMax(s, xd, n, c, h, w, d(dy)), 1e-6);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void tiesGoToFirstMaximumInScanOrder(String name, PoolSpec s, int n, int c, int h, int w) {
+        int[] xShape = {n, c, h, w};
+        Random rng = new Random(32);
+        float[] x = new float[size(xShape)];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rng.nextInt(3) - 1; // {-1, 0, 1}: ties in nearly every window
+        }
+        float[] dy = new float[size(s.outputShape("test", xShape))];
+        for (int i = 0; i < dy.length; i++) {
+            dy[i] = 1 + rng.nextInt(64); // exact small integers: sums are exact in float
+        }
+        Result r = run(s, x, dy, xShape);
+        double[] xd = d(x);
+        assertArrayEquals(toFloat(ReferenceOps.maxPool(s, xd, n, c, h, w)), r.y, name + " forward");
+        double[] expected = ReferenceOps.maxPoolBackwardFirstMax(s, xd, n, c, h, w, d(dy));
+        assertArrayEquals(toFloat(expected), r.dx, name + " tie routing");
+    }
+
+    /** AlexNet-like 27x27 -> 13x13 pooling on the 4-thread backend: tie-free FD (sampled) and full tie routing. */
+    @Test
+    void largerShapeOnFourThreads() {
+        PoolSpec s = PoolSpec.overlapping();
+        int[] xShape = {4, 8, 27, 27};
+        Random rng = new Random(34);
+        float[] x = distinct(rng, size(xShape));
+        float[] dy = gaussian(rng, size(s.outputShape("test", xShape)), 1.0);
+        Result r = run(b4, s, x, dy, xShape);
+        Function<double[][], double[]> f = in -> ReferenceOps.maxPool(s, in[0], 4, 8, 27, 27);
+        double[][] in = {d(x)};
+        assertClose("pool 27x27 forward", r.y, f.apply(in), FWD_TOL);
+        assertClose("pool 27x27 dx vs routing", r.dx,
+                ReferenceOps.maxPoolBackwardFirstMax(s, in[0], 4, 8, 27, 27, d(dy)), 1e-6);
+        int[] idx = GradientCheck.sampleIndices(rng, x.length, 300);
+        assertClose("pool 27x27 dx (sampled FD)", GradientCheck.gather(r.dx, idx),
+                GradientCheck.numericGradientAt(f, in, 0, d(dy), idx), GRAD_TOL);
+
+        float[] ties = new float[x.length];
+        for (int i = 0; i < ties.length; i++) {
+            ties[i] = rng.nextInt(2);
+        }
+        float[] idy = new float[dy.length];
+        for (int i = 0; i < idy.length; i++) {
+            idy[i] = 1 + rng.nextInt(64);
+        }
+        Result rt = run(b4, s, ties, idy, xShape);
+        assertArrayEquals(toFloat(ReferenceOps.maxPoolBackwardFirstMax(s, d(ties), 4, 8, 27, 27, d(idy))), rt.dx,
+                "27x27 tie routing");
+    }
+
+    /** Hand-written tie case: a 3x3 window that is all equal sends its gradient to the top-left element. */
+    @Test
+    void allEqualWindowRoutesToTopLeft() {
+        PoolSpec s = PoolSpec.overlapping();
+        // 5x5 -> 2x2 outputs, windows start at (0,0), (0,2), (2,0), (2,2)
+        float[] x = new float[25];
+        java.util.Arrays.fill(x, 2f);
+        float[] dy = {1f, 10f, 100f, 1000f};
+        Result r = run(s, x, dy, new int[] {1, 1, 5, 5});
+        float[] expected = new float[25];
+        expected[0] = 1f; // window (0,0)
+        expected[2] = 10f; // window (0,2): first element (0,2)
+        expected[10] = 100f; // window (2,0): (2,0)
+        expected[12] = 1000f; // window (2,2): (2,2)
+        assertArrayEquals(expected, r.dx);
+        // second row scanned after the first: a tie between (0,4) and (1,2) in window (0,2) goes to (0,4)
+        float[] x2 = new float[25];
+        x2[4] = 5f;
+        x2[7] = 5f; // (1,2)
+        Result r2 = run(s, x2, dy, new int[] {1, 1, 5, 5});
+        assertEquals(10f, r2.dx[4], "tie (0,4) vs (1,2) goes to (0,4)");
+        // (1,2) is also the unique maximum of window (0,0), which contributes only dy[0]
+        assertEquals(1f, r2.dx[7], "(1,2) receives window (0,0) only");
+    }
+
+    /** Negative control: a 1% error in the pooled gradient would be rejected. */
+    @Test
+    void comparisonRejectsOnePercentErrors() {
+        PoolSpec s = PoolSpec.overlapping();
+        int[] xShape = {2, 3, 7, 7};
+        Random rng = new Random(33);
+        float[] x = distinct(rng, size(xShape));
+        float[] dy = gaussian(rng, size(s.outputShape("test", xShape)), 1.0);
+        Result r = run(s, x, dy, xShape);
+        Function<double[][], double[]> f = in -> ReferenceOps.maxPool(s, in[0], 2, 3, 7, 7);
+        double[] fd = numericGradient(f, new double[][] {d(x)}, 0, d(dy));
+        assertRejectsOnePercent("maxpool dx", r.dx, fd, GRAD_TOL);
+        assertRejectsSingleElement("maxpool dx", r.dx, fd, GRAD_TOL);
+    }
+
+    static float[] toFloat(double[] a) {
+        float[] out = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = (float) a[i];
+        }
+        return out;
+    }
+}
