@@ -68,14 +68,19 @@ final class CpuConvolution {
         for (int grp = 0; grp < g.groups; grp++) {
             g.im2col(x, image, grp, col);
             int yOff = (image * g.m + grp * g.mg) * p;
-            float beta = 0f;
+            gemm(gemmPool, false, false, g.mg, p, g.kg, w, grp * g.mg * g.kg, g.kg, col, 0, p, 0f, y, yOff, p);
+            // The bias is added after the sum, not used as the GEMM's starting value: accumulating a bias of 1
+            // through every partial sum costs ~20 roundings at magnitude 1 (measured 2e-6 against PyTorch, enough
+            // to move max-pool winners between near-ties).
             if (bias != null) {
                 for (int r = 0; r < g.mg; r++) {
-                    Arrays.fill(y, yOff + r * p, yOff + (r + 1) * p, bias[grp * g.mg + r]);
+                    float b = bias[grp * g.mg + r];
+                    int row = yOff + r * p;
+                    for (int j = 0; j < p; j++) {
+                        y[row + j] += b;
+                    }
                 }
-                beta = 1f;
             }
-            gemm(gemmPool, false, false, g.mg, p, g.kg, w, grp * g.mg * g.kg, g.kg, col, 0, p, beta, y, yOff, p);
         }
     }
 
