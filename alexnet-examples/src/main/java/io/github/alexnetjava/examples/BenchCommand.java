@@ -1,0 +1,182 @@
+package io.github.alexnetjava.examples;
+
+import io.github.alexnetjava.backend.Backend;
+import io.github.alexnetjava.backend.BackendOptions;
+import io.github.alexnetjava.backend.Backends;
+import io.github.alexnetjava.backend.cpu.CpuBackend;
+import io.github.alexnetjava.backend.cpu.vector.VectorSupport;
+import io.github.alexnetjava.model.AlexNet;
+import io.github.alexnetjava.nn.Network;
+import io.github.alexnetjava.nn.Pass;
+import io.github.alexnetjava.optim.LearningRateSchedule;
+import io.github.alexnetjava.optim.Sgd;
+import io.github.alexnetjava.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * {@code alexnet bench}: times inference and full training steps (forward, loss, backward, SGD update) on random
+ * data and reports the median after warm-up.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time inference and training steps of a model on random data (median after warm-up).")
+final class BenchCommand extends CliCommand {
+    static final long SEED = 42L;
+
+    enum Mode { train, infer, both }
+
+    @Option(names = "--model", defaultValue = "alexnet",
+            description = "alexnet, alexnet-torchvision or alexnet-small (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--batch", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--iters", defaultValue = "5", description = "Timed iterations (default: ${DEFAULT-VALUE}).")
+    int iters;
+
+    @Option(names = "--warmup", defaultValue = "2",
+            description = "Untimed warm-up iterations (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--backend",
+            description = "Backend name (default: -Dalexnet.backend, ALEXNET_BACKEND or cpu).")
+    String backendName;
+
+    @Option(names = "--threads",
+            description = "Worker threads (default: -Dalexnet.threads, else one per core).")
+    Integer threads;
+
+    @Option(names = "--classes", description = "Output classes (default: 1000; 10 for alexnet-small).")
+    Integer classes;
+
+    @Option(names = "--mode", defaultValue = "both",
+            description = "train, infer or both (default: ${DEFAULT-VALUE}).")
+    Mode mode;
+
+    @Option(names = "--json", description = "Also print the results as one JSON object on the last line.")
+    boolean json;
+
+    @Override
+    protected int execute() {
+        Models.check(model);
+        if (batch < 1 || iters < 1 || warmup < 0) {
+            throw new IllegalArgumentException("need --batch >= 1, --iters >= 1 and --warmup >= 0, got batch "
+                    + batch + ", iters " + iters + ", warmup " + warmup);
+        }
+        String name = backendName != null ? backendName : Backends.configuredName();
+        BackendOptions options = new BackendOptions(
+                threads != null ? threads : BackendOptions.defaults().threads(), 0);
+        try (Backend backend = Backends.create(name, options)) {
+            int nThreads = backend instanceof CpuBackend cpu ? cpu.threads() : options.threads();
+            int k = Models.classes(model, classes);
+            Network net = AlexNet.create(model, backend, k, SEED);
+            int[] shape = new int[net.inputShape().length + 1];
+            shape[0] = batch;
+            System.arraycopy(net.inputShape(), 0, shape, 1, shape.length - 1);
+
+            SplittableRandom rng = new SplittableRandom(SEED);
+            float[] data = new float[Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (float) (rng.nextDouble() * 2 - 1);
+            }
+            int[] labels = new int[batch];
+            for (int i = 0; i < batch; i++) {
+                labels[i] = rng.nextInt(k);
+            }
+            Tensor x = backend.fromArray(data, shape);
+            err().printf(Locale.ROOT, "bench: %s, batch %d, %s, %d warm-up + %d timed iterations%n",
+                    model, batch, backend.description(), warmup, iters);
+            err().flush();
+
+            double inferMs = Double.NaN;
+            double trainMs = Double.NaN;
+            if (mode != Mode.train) {
+                inferMs = median(time("infer", () -> {
+                    net.forward(x, Pass.inference());
+                    backend.synchronize();
+                }));
+            }
+            if (mode != Mode.infer) {
+                Sgd sgd = Sgd.paper(LearningRateSchedule.constant(0.01));
+                trainMs = median(time("train", () -> {
+                    net.trainStep(x, labels, sgd);
+                    backend.synchronize();
+                }));
+            }
+            double trainIps = batch * 1000.0 / trainMs;
+            double inferIps = batch * 1000.0 / inferMs;
+
+            out().printf(Locale.ROOT, "%s  batch %d  backend %s  threads %d  vector %s%n", model, batch,
+                    backend.name(), nThreads, VectorSupport.enabled() ? "on" : "off");
+            if (mode != Mode.infer) {
+                out().printf(Locale.ROOT, "train:     %10.1f images/s  %10.1f ms/step (median of %d)%n",
+                        trainIps, trainMs, iters);
+            }
+            if (mode != Mode.train) {
+                out().printf(Locale.ROOT, "inference: %10.1f images/s  %10.1f ms/batch (median of %d)%n",
+                        inferIps, inferMs, iters);
+            }
+            if (json) {
+                out().println(new Json()
+                        .put("model", model)
+                        .put("batch", batch)
+                        .put("backend", backend.name())
+                        .put("backend_description", backend.description())
+                        .put("threads", nThreads)
+                        .put("mode", mode.name())
+                        .put("iters", iters)
+                        .put("warmup", warmup)
+                        .put("train_images_per_s", nullIfNaN(trainIps))
+                        .put("infer_images_per_s", nullIfNaN(inferIps))
+                        .put("train_step_ms", nullIfNaN(trainMs))
+                        .put("infer_ms", nullIfNaN(inferMs))
+                        .put("java", System.getProperty("java.version"))
+                        .put("vector", VectorSupport.enabled())
+                        .put("date", OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS)
+                                .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)));
+            }
+        }
+        return 0;
+    }
+
+    private double[] time(String what, Runnable step) {
+        for (int i = 0; i < warmup; i++) {
+            long t0 = System.nanoTime();
+            step.run();
+            progress(what, "warm-up", i + 1, warmup, (System.nanoTime() - t0) / 1e6);
+        }
+        double[] ms = new double[iters];
+        for (int i = 0; i < iters; i++) {
+            long t0 = System.nanoTime();
+            step.run();
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+            progress(what, "iteration", i + 1, iters, ms[i]);
+        }
+        return ms;
+    }
+
+    private void progress(String what, String kind, int i, int n, double ms) {
+        err().printf(Locale.ROOT, "  %s %s %d/%d: %.1f ms%n", what, kind, i, n, ms);
+        err().flush();
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    private static Double nullIfNaN(double v) {
+        return Double.isNaN(v) ? null : v;
+    }
+}
