@@ -4,6 +4,7 @@ import io.github.alexnetjava.backend.Backend;
 import io.github.alexnetjava.backend.BackendOptions;
 import io.github.alexnetjava.backend.Backends;
 import io.github.alexnetjava.model.AlexNet;
+import io.github.alexnetjava.model.Initialization;
 import io.github.alexnetjava.nn.Network;
 import io.github.alexnetjava.nn.Pass;
 import io.github.alexnetjava.optim.LearningRateSchedule;
@@ -116,7 +117,7 @@ final class TrainCommand extends CliCommand {
         try (Backend backend = Backends.create(name, options)) {
             Network net = AlexNet.create(MODEL, backend, CLASSES, seed);
             if (init == Init.he) {
-                HeInitialization.apply(net.parameters(), seed);
+                Initialization.he(net.parameters(), seed);
             }
             Sgd sgd = new Sgd(momentum, weightDecay, LearningRateSchedule.constant(lr));
             out().printf(Locale.ROOT, "train: %s on synthetic data (%d train, %d validation, %d classes, 1x%dx%d),"
