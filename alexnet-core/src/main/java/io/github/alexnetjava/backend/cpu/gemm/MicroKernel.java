@@ -1,0 +1,66 @@
+package io.github.alexnetjava.backend.cpu.gemm;
+
+/**
+ * A register-blocked GEMM micro-kernel: computes one {@code mr x nr} tile of sums from an {@code mr}-row sliver of
+ * packed A ({@code a[ai + p*mr + i]}) and an {@code nr}-column sliver of packed B ({@code b[bi + p*nr + j]}),
+ * {@code p < kc}, and stores them raw; {@link #merge} then folds a tile into C.
+ *
+ * <p>Every element is accumulated in the same order ({@code p = 0, 1, ...}, starting from zero) whatever its position in
+ * the tile, and merged into C by one of three element-wise formulas, so a result never depends on how C was cut
+ * into tiles (nor on the thread count):
+ * <ul>
+ *   <li>{@link #MODE_OVERWRITE}: {@code c = alpha*acc}</li>
+ *   <li>{@link #MODE_ADD}: {@code c = c + alpha*acc}</li>
+ *   <li>{@link #MODE_GENERAL}: {@code c = alpha*acc + beta*c}</li>
+ * </ul>
+ */
+abstract class MicroKernel {
+    static final int MODE_OVERWRITE = 0;
+    static final int MODE_ADD = 1;
+    static final int MODE_GENERAL = 2;
+
+    final int mr;
+    final int nr;
+    final String name;
+
+    MicroKernel(int mr, int nr, String name) {
+        this.mr = mr;
+        this.nr = nr;
+        this.name = name;
+    }
+
+    /** Stores the raw sums of a full tile into {@code c[ci + i*ldc + j]}, {@code i < mr, j < nr}. */
+    abstract void run(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc);
+
+    /** Merges a full raw tile {@code t[i*nr + j]} into {@code c[ci + i*ldc + j]}. */
+    void merge(float[] t, float[] c, int ci, int ldc, float alpha, float beta, int mode) {
+        mergePartial(t, mr, nr, c, ci, ldc, alpha, beta, mode);
+    }
+
+    /** Merges the top-left {@code rows x cols} of a raw tile into C (scalar; same formulas as {@link #merge}). */
+    final void mergePartial(float[] t, int rows, int cols, float[] c, int ci, int ldc, float alpha, float beta,
+            int mode) {
+        for (int i = 0; i < rows; i++) {
+            int ti = i * nr;
+            int r = ci + i * ldc;
+            if (mode == MODE_OVERWRITE) {
+                for (int j = 0; j < cols; j++) {
+                    c[r + j] = alpha * t[ti + j];
+                }
+            } else if (mode == MODE_ADD) {
+                for (int j = 0; j < cols; j++) {
+                    c[r + j] = c[r + j] + alpha * t[ti + j];
+                }
+            } else {
+                for (int j = 0; j < cols; j++) {
+                    c[r + j] = alpha * t[ti + j] + beta * c[r + j];
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,173 @@
+package io.github.alexnetjava.backend.cpu.gemm;
+
+import io.github.alexnetjava.backend.cpu.WorkerPool;
+import io.github.alexnetjava.backend.cpu.vector.VectorSupport;
+
+/**
+ * Single-precision general matrix multiply on row-major arrays, BLIS/GotoBLAS style: cache blocking, packing of A
+ * and B into zero-padded slivers, and a register-blocked micro-kernel (Vector API when
+ * {@link VectorSupport#enabled()}, plain Java otherwise), chosen once at class initialisation.
+ *
+ * <p>Results are deterministic: the depth (k) blocking depends only on {@code k} and every element of C is computed
+ * by the same sequence of operations wherever it falls in the tiling, so the parallel entry point gives exactly the
+ * same bits as the single-threaded one, whatever the thread count.
+ *
+ * <p>Tuning knobs (system properties, read once): {@code alexnet.sgemm.kc}, {@code alexnet.sgemm.mc},
+ * {@code alexnet.sgemm.nc}, and {@code alexnet.sgemm.kernel} (vector kernel shape, e.g. {@code 8x2}).
+ */
+public final class Sgemm {
+    /** Below this many multiply-adds the parallel entry point runs on the calling thread. */
+    private static final long PARALLEL_MIN_MACS = 1L << 18;
+
+    private static final GemmDriver SCALAR = new GemmDriver(new ScalarKernel(),
+            Integer.getInteger("alexnet.sgemm.kc", 256), Integer.getInteger("alexnet.sgemm.mc", 128),
+            Integer.getInteger("alexnet.sgemm.nc", 1024));
+    private static final GemmDriver VECTOR = VectorSupport.enabled() ? vectorDriver() : null;
+    private static final GemmDriver DEFAULT = VECTOR != null ? VECTOR : SCALAR;
+
+    private Sgemm() {
+    }
+
+    private static GemmDriver vectorDriver() {
+        return new GemmDriver(VectorKernels.create(),
+                Integer.getInteger("alexnet.sgemm.kc", 256), Integer.getInteger("alexnet.sgemm.mc", 128),
+                Integer.getInteger("alexnet.sgemm.nc", 1024));
+    }
+
+    /** Which micro-kernel is in use, e.g. {@code "Vector API 8x32"}. */
+    public static String kernelName() {
+        return DEFAULT.kernel.name;
+    }
+
+    /** The scalar driver (tests). */
+    static GemmDriver scalarDriver() {
+        return SCALAR;
+    }
+
+    /** The Vector API driver, or null when the Vector API is off (tests). */
+    static GemmDriver vectorDriverOrNull() {
+        return VECTOR;
+    }
+
+    /**
+     * C[m×n] = alpha·op(A)·op(B) + beta·C, single-threaded (called from inside parallel loops). op(A) is m×k: A stored
+     * m×k (lda≥k) or, if transA, k×m (lda≥m). op(B) is k×n: B stored k×n (ldb≥n) or, if transB, n×k (ldb≥k).
+     * beta==0 ignores (overwrites) whatever C held, even NaN.
+     */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+            float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        sgemm(DEFAULT, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
+     * Same, split over the pool's threads by column blocks of C (or row blocks when that balances better, e.g. when
+     * n is small). Static partitioning without any reduction over k: the result is bit-identical to
+     * {@link #sgemm(boolean, boolean, int, int, int, float, float[], int, int, float[], int, int, float, float[], int, int)}.
+     */
+    public static void sgemm(WorkerPool pool, boolean transA, boolean transB, int m, int n, int k, float alpha,
+            float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        sgemm(DEFAULT, pool, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    static void sgemm(GemmDriver driver, boolean transA, boolean transB, int m, int n, int k, float alpha,
+            float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || alpha == 0f) {
+            scaleC(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        driver.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    static void sgemm(GemmDriver driver, WorkerPool pool, boolean transA, boolean transB, int m, int n, int k,
+            float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta,
+            float[] c, int cOff, int ldc) {
+        check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || alpha == 0f) {
+            scaleC(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        int threads = pool == null ? 1 : pool.threads();
+        if (threads <= 1 || (long) m * n * k < PARALLEL_MIN_MACS) {
+            driver.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        int mr = driver.mr;
+        int nr = driver.nr;
+        int mTiles = (m + mr - 1) / mr;
+        int nTiles = (n + nr - 1) / nr;
+        // Padded work of the busiest thread, relative: ceil(tiles/chunks) * other dimension's tiles.
+        long nCost = (long) ceilDiv(nTiles, Math.min(threads, nTiles)) * mTiles * nr * mr;
+        long mCost = (long) ceilDiv(mTiles, Math.min(threads, mTiles)) * nTiles * nr * mr;
+        if (nCost <= mCost) {
+            pool.parallelFor(n, nr, (w, s, e) -> driver.gemm(transA, transB, m, e - s, k, alpha,
+                    a, aOff, lda, b, transB ? bOff + s * ldb : bOff + s, ldb, beta, c, cOff + s, ldc));
+        } else {
+            pool.parallelFor(m, mr, (w, s, e) -> driver.gemm(transA, transB, e - s, n, k, alpha,
+                    a, transA ? aOff + s : aOff + s * lda, lda, b, bOff, ldb, beta, c, cOff + s * ldc, ldc));
+        }
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+
+    private static void scaleC(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        if (beta == 1f) {
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            int r = cOff + i * ldc;
+            if (beta == 0f) {
+                java.util.Arrays.fill(c, r, r + n, 0f);
+            } else {
+                for (int j = 0; j < n; j++) {
+                    c[r + j] *= beta;
+                }
+            }
+        }
+    }
+
+    private static void check(boolean transA, boolean transB, int m, int n, int k,
+            float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("negative dimension: m=" + m + " n=" + n + " k=" + k);
+        }
+        if (ldc < Math.max(1, n)) {
+            throw new IllegalArgumentException("ldc=" + ldc + " < n=" + n);
+        }
+        checkExtent("C", c, cOff, m, n, ldc);
+        if (m == 0 || n == 0 || k == 0) {
+            return;
+        }
+        int aRows = transA ? k : m;
+        int aCols = transA ? m : k;
+        if (lda < aCols) {
+            throw new IllegalArgumentException("lda=" + lda + " < " + aCols + (transA ? " (m, transA)" : " (k)"));
+        }
+        int bRows = transB ? n : k;
+        int bCols = transB ? k : n;
+        if (ldb < bCols) {
+            throw new IllegalArgumentException("ldb=" + ldb + " < " + bCols + (transB ? " (k, transB)" : " (n)"));
+        }
+        checkExtent("A", a, aOff, aRows, aCols, lda);
+        checkExtent("B", b, bOff, bRows, bCols, ldb);
+    }
+
+    private static void checkExtent(String name, float[] x, int off, int rows, int cols, int ld) {
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        long last = (long) off + (long) (rows - 1) * ld + cols;
+        if (off < 0 || last > x.length) {
+            throw new IndexOutOfBoundsException(name + ": offset " + off + " + " + rows + "x" + cols + " (ld " + ld
+                    + ") exceeds array length " + x.length);
+        }
+    }
+}
