@@ -159,30 +159,33 @@ final class GemmDriver {
      */
     void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
         int nr = this.nr;
+        if (!transB) {
+            // op(B)[p][j] = b[bOff + p*ldb + j]: walk the source row by row (long contiguous reads, friendly to
+            // the hardware prefetcher), scattering nr-wide pieces into the slivers.
+            int full = nc / nr * nr;
+            for (int p = 0; p < kc; p++) {
+                int src = bOff + (pc + p) * ldb + jc;
+                int d = p * nr;
+                kernel.scatterRow(b, src, bp, d, full / nr, kc * nr);
+                if (full < nc) {
+                    int dj = full * kc + d;
+                    int sj = src + full;
+                    int cols = nc - full;
+                    for (int j = 0; j < cols; j++) {
+                        bp[dj + j] = b[sj + j];
+                    }
+                    for (int j = cols; j < nr; j++) {
+                        bp[dj + j] = 0f;
+                    }
+                }
+            }
+            return;
+        }
         for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
             int dst = jr * kc;
-            if (!transB) {
-                // op(B)[p][j] = b[bOff + p*ldb + j]: nr contiguous elements per p.
-                int src = bOff + pc * ldb + jc + jr;
-                if (cols == nr) {
-                    for (int p = 0; p < kc; p++) {
-                        System.arraycopy(b, src + p * ldb, bp, dst + p * nr, nr);
-                    }
-                } else {
-                    for (int p = 0; p < kc; p++) {
-                        int s = src + p * ldb;
-                        int d = dst + p * nr;
-                        for (int j = 0; j < cols; j++) {
-                            bp[d + j] = b[s + j];
-                        }
-                        for (int j = cols; j < nr; j++) {
-                            bp[d + j] = 0f;
-                        }
-                    }
-                }
-            } else {
-                // op(B)[p][j] = b[bOff + j*ldb + p]: transpose; four source rows at a time.
+            {
+                // op(B)[p][j] = b[bOff + j*ldb + p]: transpose, four source rows at a time.
                 int j = 0;
                 for (; j + 4 <= cols; j += 4) {
                     int s0 = bOff + (jc + jr + j) * ldb + pc;

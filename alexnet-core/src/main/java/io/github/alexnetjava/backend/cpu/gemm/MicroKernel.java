@@ -59,6 +59,17 @@ abstract class MicroKernel {
         }
     }
 
+    /**
+     * Packing helper: copies {@code slivers} consecutive {@code nr}-float pieces of {@code src} starting at {@code s}
+     * to {@code dst[d + q*stride ...]}, {@code q < slivers}.
+     */
+    void scatterRow(float[] src, int s, float[] dst, int d, int slivers, int stride) {
+        int nr = this.nr;
+        for (int q = 0; q < slivers; q++) {
+            System.arraycopy(src, s + q * nr, dst, d + q * stride, nr);
+        }
+    }
+
     @Override
     public String toString() {
         return name;

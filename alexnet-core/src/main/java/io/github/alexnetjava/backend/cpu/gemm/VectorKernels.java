@@ -58,6 +58,18 @@ final class VectorKernels {
                 }
             }
         }
+
+        @Override
+        void scatterRow(float[] src, int s, float[] dst, int d, int slivers, int stride) {
+            int nr = this.nr;
+            for (int q = 0; q < slivers; q++) {
+                int si = s + q * nr;
+                int di = d + q * stride;
+                for (int j = 0; j < nr; j += LANES) {
+                    FloatVector.fromArray(S, src, si + j).intoArray(dst, di + j);
+                }
+            }
+        }
     }
 
     /** 8 rows x 2 vectors. */

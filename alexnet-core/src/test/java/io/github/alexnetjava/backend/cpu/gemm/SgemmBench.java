@@ -69,9 +69,30 @@ public final class SgemmBench {
                         reps++;
                     }
                     line.append(String.format(" %7.1f", flops / best));
+                    verify(s, a, lda, b, ldb, c);
                 }
             }
             System.out.println(line);
+        }
+    }
+
+    /** Spot-checks a few elements against a double-precision dot product. */
+    private static void verify(Shape s, float[] a, int lda, float[] b, int ldb, float[] c) {
+        Random r = new Random(7);
+        for (int t = 0; t < 16; t++) {
+            int i = r.nextInt(s.m());
+            int j = r.nextInt(s.n());
+            double sum = 0;
+            double mag = 0;
+            for (int p = 0; p < s.k(); p++) {
+                double x = (double) (s.ta() ? a[p * lda + i] : a[i * lda + p])
+                        * (s.tb() ? b[j * ldb + p] : b[p * ldb + j]);
+                sum += x;
+                mag += Math.abs(x);
+            }
+            if (Math.abs(c[i * s.n() + j] - sum) > 1e-4 * mag) {
+                throw new AssertionError(s + ": wrong result at " + i + "," + j);
+            }
         }
     }
 
