@@ -11,6 +11,7 @@ package io.github.alexnetjava.backend.cpu.gemm;
  * The depth blocking depends only on {@code k}, which makes results independent of how C is split among threads.
  */
 final class GemmDriver {
+    private static final int PACK_ROWS = 8;
     final MicroKernel kernel;
     final int mr;
     final int nr;
@@ -68,23 +69,32 @@ final class GemmDriver {
                 for (int ic = 0; ic < m; ic += mcMax) {
                     int mc = Math.min(mcMax, m - ic);
                     packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
-                    macroKernel(mc, nc, kc, ap, bp, alpha, beta, mode, c, cOff + ic * ldc + jc, ldc, tile);
+                    macroKernel(mc, m, nc, kc, ap, bp, alpha, beta, mode, c, cOff + ic * ldc + jc, ldc, tile);
                 }
             }
         }
     }
 
-    private void macroKernel(int mc, int nc, int kc, float[] ap, float[] bp, float alpha, float beta, int mode,
-            float[] c, int cBase, int ldc, float[] tile) {
+    private void macroKernel(int mc, int mTotal, int nc, int kc, float[] ap, float[] bp, float alpha, float beta,
+            int mode, float[] c, int cBase, int ldc, float[] tile) {
         MicroKernel kern = kernel;
         int mr = this.mr;
         int nr = this.nr;
         boolean direct = mode == MicroKernel.MODE_OVERWRITE && alpha == 1f;
-        for (int ir = 0; ir < mc; ir += mr) {
-            int rows = Math.min(mr, mc - ir);
-            int ai = ir * kc;
-            int cRow = cBase + ir * ldc;
-            for (int jr = 0; jr < nc; jr += nr) {
+        // One A block (small m): keep each B sliver hot while all A slivers pass; otherwise keep each A sliver in L1
+        // while the kernel sweeps the B block. Either order gives the same bits.
+        boolean bOuter = mc == mTotal;
+        int outerEnd = bOuter ? nc : mc;
+        int outerStep = bOuter ? nr : mr;
+        int innerEnd = bOuter ? mc : nc;
+        int innerStep = bOuter ? mr : nr;
+        for (int o = 0; o < outerEnd; o += outerStep) {
+            for (int q = 0; q < innerEnd; q += innerStep) {
+                int ir = bOuter ? q : o;
+                int jr = bOuter ? o : q;
+                int rows = Math.min(mr, mc - ir);
+                int ai = ir * kc;
+                int cRow = cBase + ir * ldc;
                 int cols = Math.min(nr, nc - jr);
                 int bi = jr * kc;
                 if (rows == mr && cols == nr) {
@@ -95,7 +105,9 @@ final class GemmDriver {
                         kern.merge(tile, c, cRow + jr, ldc, alpha, beta, mode);
                     }
                 } else {
-                    kern.run(kc, ap, ai, bp, bi, tile, 0, nr);
+                    if (cols > kern.narrowCols || !kern.runNarrow(kc, ap, ai, bp, bi, tile, 0, nr)) {
+                        kern.run(kc, ap, ai, bp, bi, tile, 0, nr);
+                    }
                     kern.mergePartial(tile, rows, cols, c, cRow + jr, ldc, alpha, beta, mode);
                 }
             }
@@ -163,12 +175,33 @@ final class GemmDriver {
             // op(B)[p][j] = b[bOff + p*ldb + j]: walk the source row by row (long contiguous reads, friendly to
             // the hardware prefetcher), scattering nr-wide pieces into the slivers.
             int full = nc / nr * nr;
-            for (int p = 0; p < kc; p++) {
+            int p = 0;
+            if (full > 0) {
+                // Groups of ROWS source rows, so each sliver receives one contiguous run.
+                for (; p + PACK_ROWS <= kc; p += PACK_ROWS) {
+                    kernel.scatterRows(b, bOff + (pc + p) * ldb + jc, ldb, PACK_ROWS, bp, p * nr, full / nr, kc * nr);
+                }
+            }
+            for (; p < kc; p++) {
                 int src = bOff + (pc + p) * ldb + jc;
                 int d = p * nr;
-                kernel.scatterRow(b, src, bp, d, full / nr, kc * nr);
+                kernel.scatterRows(b, src, ldb, 1, bp, d, full / nr, kc * nr);
                 if (full < nc) {
                     int dj = full * kc + d;
+                    int sj = src + full;
+                    int cols = nc - full;
+                    for (int j = 0; j < cols; j++) {
+                        bp[dj + j] = b[sj + j];
+                    }
+                    for (int j = cols; j < nr; j++) {
+                        bp[dj + j] = 0f;
+                    }
+                }
+            }
+            if (full < nc) {
+                for (p = 0; p < kc - kc % PACK_ROWS; p++) {
+                    int src = bOff + (pc + p) * ldb + jc;
+                    int dj = full * kc + p * nr;
                     int sj = src + full;
                     int cols = nc - full;
                     for (int j = 0; j < cols; j++) {

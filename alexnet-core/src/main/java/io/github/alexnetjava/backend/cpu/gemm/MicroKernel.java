@@ -21,16 +21,27 @@ abstract class MicroKernel {
 
     final int mr;
     final int nr;
+    /** Width handled by {@link #runNarrow} (0: none). */
+    final int narrowCols;
     final String name;
 
-    MicroKernel(int mr, int nr, String name) {
+    MicroKernel(int mr, int nr, int narrowCols, String name) {
         this.mr = mr;
         this.nr = nr;
+        this.narrowCols = narrowCols;
         this.name = name;
     }
 
     /** Stores the raw sums of a full tile into {@code c[ci + i*ldc + j]}, {@code i < mr, j < nr}. */
     abstract void run(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc);
+
+    /**
+     * Optional narrow variant for right-edge slivers: as {@link #run} but only columns {@code j < narrowCols}
+     * (same arithmetic per element). Returns false when not implemented.
+     */
+    boolean runNarrow(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc) {
+        return false;
+    }
 
     /** Merges a full raw tile {@code t[i*nr + j]} into {@code c[ci + i*ldc + j]}. */
     void merge(float[] t, float[] c, int ci, int ldc, float alpha, float beta, int mode) {
@@ -60,13 +71,15 @@ abstract class MicroKernel {
     }
 
     /**
-     * Packing helper: copies {@code slivers} consecutive {@code nr}-float pieces of {@code src} starting at {@code s}
-     * to {@code dst[d + q*stride ...]}, {@code q < slivers}.
+     * Packing helper: for {@code r < rows} and {@code q < slivers}, copies the {@code nr} floats at
+     * {@code src[s + r*ld + q*nr ...]} to {@code dst[d + q*stride + r*nr ...]}.
      */
-    void scatterRow(float[] src, int s, float[] dst, int d, int slivers, int stride) {
+    void scatterRows(float[] src, int s, int ld, int rows, float[] dst, int d, int slivers, int stride) {
         int nr = this.nr;
         for (int q = 0; q < slivers; q++) {
-            System.arraycopy(src, s + q * nr, dst, d + q * stride, nr);
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(src, s + r * ld + q * nr, dst, d + q * stride + r * nr, nr);
+            }
         }
     }
 

@@ -3,7 +3,7 @@ package io.github.alexnetjava.backend.cpu.gemm;
 /** The plain-Java 4x8 micro-kernel used when the Vector API is not available (generated code, fully unrolled). */
 final class ScalarKernel extends MicroKernel {
     ScalarKernel() {
-        super(4, 8, "scalar 4x8");
+        super(4, 8, 0, "scalar 4x8");
     }
 
     @Override

@@ -21,12 +21,20 @@ final class VectorKernels {
 
     /** The kernel used by default ({@code -Dalexnet.sgemm.kernel=RxV} picks another shape, for tuning). */
     static MicroKernel create() {
-        String shape = System.getProperty("alexnet.sgemm.kernel", "");
+        return create(System.getProperty("alexnet.sgemm.kernel", ""));
+    }
+
+    /** Kernel by shape name: {@code "8x2"} (8 rows x 2 vectors, the default), "6x2", "4x3", "12x2", "8x3". */
+    static MicroKernel create(String shape) {
         switch (shape) {
             case "6x2":
                 return new K6x2();
             case "4x3":
                 return new K4x3();
+            case "12x2":
+                return new K12x2();
+            case "8x3":
+                return new K8x3();
             case "8x2":
             default:
                 return new K8x2();
@@ -35,8 +43,8 @@ final class VectorKernels {
 
     /** Vectorised merge of a full tile; same element-wise formulas (and roundings) as the scalar merge. */
     abstract static class VKernel extends MicroKernel {
-        VKernel(int mr, int nr, String name) {
-            super(mr, nr, name);
+        VKernel(int mr, int nr, int narrowCols, String name) {
+            super(mr, nr, narrowCols, name);
         }
 
         @Override
@@ -60,13 +68,17 @@ final class VectorKernels {
         }
 
         @Override
-        void scatterRow(float[] src, int s, float[] dst, int d, int slivers, int stride) {
+        void scatterRows(float[] src, int s, int ld, int rows, float[] dst, int d, int slivers, int stride) {
             int nr = this.nr;
             for (int q = 0; q < slivers; q++) {
                 int si = s + q * nr;
                 int di = d + q * stride;
-                for (int j = 0; j < nr; j += LANES) {
-                    FloatVector.fromArray(S, src, si + j).intoArray(dst, di + j);
+                for (int r = 0; r < rows; r++) {
+                    int sr = si + r * ld;
+                    int dr = di + r * nr;
+                    for (int j = 0; j < nr; j += LANES) {
+                        FloatVector.fromArray(S, src, sr + j).intoArray(dst, dr + j);
+                    }
                 }
             }
         }
@@ -74,7 +86,7 @@ final class VectorKernels {
 
     /** 8 rows x 2 vectors. */
     static final class K8x2 extends VKernel {
-        K8x2() { super(8, 2 * LANES, "Vector API 8x" + (2 * LANES)); }
+        K8x2() { super(8, 2 * LANES, 1 * LANES, "Vector API 8x" + (2 * LANES)); }
 
         @Override
         void run(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc) {
@@ -136,11 +148,64 @@ final class VectorKernels {
             c70.intoArray(c, r7);
             c71.intoArray(c, r7 + 1 * LANES);
         }
+
+        @Override
+        boolean runNarrow(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc) {
+            FloatVector c00 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S);
+            FloatVector c40 = FloatVector.zero(S);
+            FloatVector c50 = FloatVector.zero(S);
+            FloatVector c60 = FloatVector.zero(S);
+            FloatVector c70 = FloatVector.zero(S);
+            int pa = ai;
+            int pb = bi;
+            for (int p = 0; p < kc; p++) {
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector x;
+                x = FloatVector.broadcast(S, a[pa]);
+                c00 = x.fma(b0, c00);
+                x = FloatVector.broadcast(S, a[pa + 1]);
+                c10 = x.fma(b0, c10);
+                x = FloatVector.broadcast(S, a[pa + 2]);
+                c20 = x.fma(b0, c20);
+                x = FloatVector.broadcast(S, a[pa + 3]);
+                c30 = x.fma(b0, c30);
+                x = FloatVector.broadcast(S, a[pa + 4]);
+                c40 = x.fma(b0, c40);
+                x = FloatVector.broadcast(S, a[pa + 5]);
+                c50 = x.fma(b0, c50);
+                x = FloatVector.broadcast(S, a[pa + 6]);
+                c60 = x.fma(b0, c60);
+                x = FloatVector.broadcast(S, a[pa + 7]);
+                c70 = x.fma(b0, c70);
+                pa += 8;
+                pb += 2 * LANES;
+            }
+            int r0 = ci;
+            int r1 = ci + 1 * ldc;
+            int r2 = ci + 2 * ldc;
+            int r3 = ci + 3 * ldc;
+            int r4 = ci + 4 * ldc;
+            int r5 = ci + 5 * ldc;
+            int r6 = ci + 6 * ldc;
+            int r7 = ci + 7 * ldc;
+            c00.intoArray(c, r0);
+            c10.intoArray(c, r1);
+            c20.intoArray(c, r2);
+            c30.intoArray(c, r3);
+            c40.intoArray(c, r4);
+            c50.intoArray(c, r5);
+            c60.intoArray(c, r6);
+            c70.intoArray(c, r7);
+            return true;
+        }
     }
 
     /** 6 rows x 2 vectors. */
     static final class K6x2 extends VKernel {
-        K6x2() { super(6, 2 * LANES, "Vector API 6x" + (2 * LANES)); }
+        K6x2() { super(6, 2 * LANES, 1 * LANES, "Vector API 6x" + (2 * LANES)); }
 
         @Override
         void run(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc) {
@@ -190,11 +255,54 @@ final class VectorKernels {
             c50.intoArray(c, r5);
             c51.intoArray(c, r5 + 1 * LANES);
         }
+
+        @Override
+        boolean runNarrow(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc) {
+            FloatVector c00 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S);
+            FloatVector c40 = FloatVector.zero(S);
+            FloatVector c50 = FloatVector.zero(S);
+            int pa = ai;
+            int pb = bi;
+            for (int p = 0; p < kc; p++) {
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector x;
+                x = FloatVector.broadcast(S, a[pa]);
+                c00 = x.fma(b0, c00);
+                x = FloatVector.broadcast(S, a[pa + 1]);
+                c10 = x.fma(b0, c10);
+                x = FloatVector.broadcast(S, a[pa + 2]);
+                c20 = x.fma(b0, c20);
+                x = FloatVector.broadcast(S, a[pa + 3]);
+                c30 = x.fma(b0, c30);
+                x = FloatVector.broadcast(S, a[pa + 4]);
+                c40 = x.fma(b0, c40);
+                x = FloatVector.broadcast(S, a[pa + 5]);
+                c50 = x.fma(b0, c50);
+                pa += 6;
+                pb += 2 * LANES;
+            }
+            int r0 = ci;
+            int r1 = ci + 1 * ldc;
+            int r2 = ci + 2 * ldc;
+            int r3 = ci + 3 * ldc;
+            int r4 = ci + 4 * ldc;
+            int r5 = ci + 5 * ldc;
+            c00.intoArray(c, r0);
+            c10.intoArray(c, r1);
+            c20.intoArray(c, r2);
+            c30.intoArray(c, r3);
+            c40.intoArray(c, r4);
+            c50.intoArray(c, r5);
+            return true;
+        }
     }
 
     /** 4 rows x 3 vectors. */
     static final class K4x3 extends VKernel {
-        K4x3() { super(4, 3 * LANES, "Vector API 4x" + (3 * LANES)); }
+        K4x3() { super(4, 3 * LANES, 1 * LANES, "Vector API 4x" + (3 * LANES)); }
 
         @Override
         void run(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc) {
@@ -236,6 +344,330 @@ final class VectorKernels {
             c30.intoArray(c, r3);
             c31.intoArray(c, r3 + 1 * LANES);
             c32.intoArray(c, r3 + 2 * LANES);
+        }
+
+        @Override
+        boolean runNarrow(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc) {
+            FloatVector c00 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S);
+            int pa = ai;
+            int pb = bi;
+            for (int p = 0; p < kc; p++) {
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector x;
+                x = FloatVector.broadcast(S, a[pa]);
+                c00 = x.fma(b0, c00);
+                x = FloatVector.broadcast(S, a[pa + 1]);
+                c10 = x.fma(b0, c10);
+                x = FloatVector.broadcast(S, a[pa + 2]);
+                c20 = x.fma(b0, c20);
+                x = FloatVector.broadcast(S, a[pa + 3]);
+                c30 = x.fma(b0, c30);
+                pa += 4;
+                pb += 3 * LANES;
+            }
+            int r0 = ci;
+            int r1 = ci + 1 * ldc;
+            int r2 = ci + 2 * ldc;
+            int r3 = ci + 3 * ldc;
+            c00.intoArray(c, r0);
+            c10.intoArray(c, r1);
+            c20.intoArray(c, r2);
+            c30.intoArray(c, r3);
+            return true;
+        }
+    }
+
+    /** 12 rows x 2 vectors. */
+    static final class K12x2 extends VKernel {
+        K12x2() { super(12, 2 * LANES, 1 * LANES, "Vector API 12x" + (2 * LANES)); }
+
+        @Override
+        void run(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc) {
+            FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+            FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+            FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+            FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+            FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+            FloatVector c80 = FloatVector.zero(S), c81 = FloatVector.zero(S);
+            FloatVector c90 = FloatVector.zero(S), c91 = FloatVector.zero(S);
+            FloatVector c100 = FloatVector.zero(S), c101 = FloatVector.zero(S);
+            FloatVector c110 = FloatVector.zero(S), c111 = FloatVector.zero(S);
+            int pa = ai;
+            int pb = bi;
+            for (int p = 0; p < kc; p++) {
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector b1 = FloatVector.fromArray(S, b, pb + 1 * LANES);
+                FloatVector x;
+                x = FloatVector.broadcast(S, a[pa]);
+                c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, a[pa + 1]);
+                c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(S, a[pa + 2]);
+                c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(S, a[pa + 3]);
+                c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+                x = FloatVector.broadcast(S, a[pa + 4]);
+                c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+                x = FloatVector.broadcast(S, a[pa + 5]);
+                c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+                x = FloatVector.broadcast(S, a[pa + 6]);
+                c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+                x = FloatVector.broadcast(S, a[pa + 7]);
+                c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+                x = FloatVector.broadcast(S, a[pa + 8]);
+                c80 = x.fma(b0, c80); c81 = x.fma(b1, c81);
+                x = FloatVector.broadcast(S, a[pa + 9]);
+                c90 = x.fma(b0, c90); c91 = x.fma(b1, c91);
+                x = FloatVector.broadcast(S, a[pa + 10]);
+                c100 = x.fma(b0, c100); c101 = x.fma(b1, c101);
+                x = FloatVector.broadcast(S, a[pa + 11]);
+                c110 = x.fma(b0, c110); c111 = x.fma(b1, c111);
+                pa += 12;
+                pb += 2 * LANES;
+            }
+            int r0 = ci;
+            int r1 = ci + 1 * ldc;
+            int r2 = ci + 2 * ldc;
+            int r3 = ci + 3 * ldc;
+            int r4 = ci + 4 * ldc;
+            int r5 = ci + 5 * ldc;
+            int r6 = ci + 6 * ldc;
+            int r7 = ci + 7 * ldc;
+            int r8 = ci + 8 * ldc;
+            int r9 = ci + 9 * ldc;
+            int r10 = ci + 10 * ldc;
+            int r11 = ci + 11 * ldc;
+            c00.intoArray(c, r0);
+            c01.intoArray(c, r0 + 1 * LANES);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + 1 * LANES);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + 1 * LANES);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + 1 * LANES);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + 1 * LANES);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + 1 * LANES);
+            c60.intoArray(c, r6);
+            c61.intoArray(c, r6 + 1 * LANES);
+            c70.intoArray(c, r7);
+            c71.intoArray(c, r7 + 1 * LANES);
+            c80.intoArray(c, r8);
+            c81.intoArray(c, r8 + 1 * LANES);
+            c90.intoArray(c, r9);
+            c91.intoArray(c, r9 + 1 * LANES);
+            c100.intoArray(c, r10);
+            c101.intoArray(c, r10 + 1 * LANES);
+            c110.intoArray(c, r11);
+            c111.intoArray(c, r11 + 1 * LANES);
+        }
+
+        @Override
+        boolean runNarrow(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc) {
+            FloatVector c00 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S);
+            FloatVector c40 = FloatVector.zero(S);
+            FloatVector c50 = FloatVector.zero(S);
+            FloatVector c60 = FloatVector.zero(S);
+            FloatVector c70 = FloatVector.zero(S);
+            FloatVector c80 = FloatVector.zero(S);
+            FloatVector c90 = FloatVector.zero(S);
+            FloatVector c100 = FloatVector.zero(S);
+            FloatVector c110 = FloatVector.zero(S);
+            int pa = ai;
+            int pb = bi;
+            for (int p = 0; p < kc; p++) {
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector x;
+                x = FloatVector.broadcast(S, a[pa]);
+                c00 = x.fma(b0, c00);
+                x = FloatVector.broadcast(S, a[pa + 1]);
+                c10 = x.fma(b0, c10);
+                x = FloatVector.broadcast(S, a[pa + 2]);
+                c20 = x.fma(b0, c20);
+                x = FloatVector.broadcast(S, a[pa + 3]);
+                c30 = x.fma(b0, c30);
+                x = FloatVector.broadcast(S, a[pa + 4]);
+                c40 = x.fma(b0, c40);
+                x = FloatVector.broadcast(S, a[pa + 5]);
+                c50 = x.fma(b0, c50);
+                x = FloatVector.broadcast(S, a[pa + 6]);
+                c60 = x.fma(b0, c60);
+                x = FloatVector.broadcast(S, a[pa + 7]);
+                c70 = x.fma(b0, c70);
+                x = FloatVector.broadcast(S, a[pa + 8]);
+                c80 = x.fma(b0, c80);
+                x = FloatVector.broadcast(S, a[pa + 9]);
+                c90 = x.fma(b0, c90);
+                x = FloatVector.broadcast(S, a[pa + 10]);
+                c100 = x.fma(b0, c100);
+                x = FloatVector.broadcast(S, a[pa + 11]);
+                c110 = x.fma(b0, c110);
+                pa += 12;
+                pb += 2 * LANES;
+            }
+            int r0 = ci;
+            int r1 = ci + 1 * ldc;
+            int r2 = ci + 2 * ldc;
+            int r3 = ci + 3 * ldc;
+            int r4 = ci + 4 * ldc;
+            int r5 = ci + 5 * ldc;
+            int r6 = ci + 6 * ldc;
+            int r7 = ci + 7 * ldc;
+            int r8 = ci + 8 * ldc;
+            int r9 = ci + 9 * ldc;
+            int r10 = ci + 10 * ldc;
+            int r11 = ci + 11 * ldc;
+            c00.intoArray(c, r0);
+            c10.intoArray(c, r1);
+            c20.intoArray(c, r2);
+            c30.intoArray(c, r3);
+            c40.intoArray(c, r4);
+            c50.intoArray(c, r5);
+            c60.intoArray(c, r6);
+            c70.intoArray(c, r7);
+            c80.intoArray(c, r8);
+            c90.intoArray(c, r9);
+            c100.intoArray(c, r10);
+            c110.intoArray(c, r11);
+            return true;
+        }
+    }
+
+    /** 8 rows x 3 vectors. */
+    static final class K8x3 extends VKernel {
+        K8x3() { super(8, 3 * LANES, 1 * LANES, "Vector API 8x" + (3 * LANES)); }
+
+        @Override
+        void run(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc) {
+            FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
+            FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S);
+            FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S);
+            FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S), c62 = FloatVector.zero(S);
+            FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S), c72 = FloatVector.zero(S);
+            int pa = ai;
+            int pb = bi;
+            for (int p = 0; p < kc; p++) {
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector b1 = FloatVector.fromArray(S, b, pb + 1 * LANES);
+                FloatVector b2 = FloatVector.fromArray(S, b, pb + 2 * LANES);
+                FloatVector x;
+                x = FloatVector.broadcast(S, a[pa]);
+                c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02);
+                x = FloatVector.broadcast(S, a[pa + 1]);
+                c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12);
+                x = FloatVector.broadcast(S, a[pa + 2]);
+                c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22);
+                x = FloatVector.broadcast(S, a[pa + 3]);
+                c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32);
+                x = FloatVector.broadcast(S, a[pa + 4]);
+                c40 = x.fma(b0, c40); c41 = x.fma(b1, c41); c42 = x.fma(b2, c42);
+                x = FloatVector.broadcast(S, a[pa + 5]);
+                c50 = x.fma(b0, c50); c51 = x.fma(b1, c51); c52 = x.fma(b2, c52);
+                x = FloatVector.broadcast(S, a[pa + 6]);
+                c60 = x.fma(b0, c60); c61 = x.fma(b1, c61); c62 = x.fma(b2, c62);
+                x = FloatVector.broadcast(S, a[pa + 7]);
+                c70 = x.fma(b0, c70); c71 = x.fma(b1, c71); c72 = x.fma(b2, c72);
+                pa += 8;
+                pb += 3 * LANES;
+            }
+            int r0 = ci;
+            int r1 = ci + 1 * ldc;
+            int r2 = ci + 2 * ldc;
+            int r3 = ci + 3 * ldc;
+            int r4 = ci + 4 * ldc;
+            int r5 = ci + 5 * ldc;
+            int r6 = ci + 6 * ldc;
+            int r7 = ci + 7 * ldc;
+            c00.intoArray(c, r0);
+            c01.intoArray(c, r0 + 1 * LANES);
+            c02.intoArray(c, r0 + 2 * LANES);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + 1 * LANES);
+            c12.intoArray(c, r1 + 2 * LANES);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + 1 * LANES);
+            c22.intoArray(c, r2 + 2 * LANES);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + 1 * LANES);
+            c32.intoArray(c, r3 + 2 * LANES);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + 1 * LANES);
+            c42.intoArray(c, r4 + 2 * LANES);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + 1 * LANES);
+            c52.intoArray(c, r5 + 2 * LANES);
+            c60.intoArray(c, r6);
+            c61.intoArray(c, r6 + 1 * LANES);
+            c62.intoArray(c, r6 + 2 * LANES);
+            c70.intoArray(c, r7);
+            c71.intoArray(c, r7 + 1 * LANES);
+            c72.intoArray(c, r7 + 2 * LANES);
+        }
+
+        @Override
+        boolean runNarrow(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc) {
+            FloatVector c00 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S);
+            FloatVector c40 = FloatVector.zero(S);
+            FloatVector c50 = FloatVector.zero(S);
+            FloatVector c60 = FloatVector.zero(S);
+            FloatVector c70 = FloatVector.zero(S);
+            int pa = ai;
+            int pb = bi;
+            for (int p = 0; p < kc; p++) {
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector x;
+                x = FloatVector.broadcast(S, a[pa]);
+                c00 = x.fma(b0, c00);
+                x = FloatVector.broadcast(S, a[pa + 1]);
+                c10 = x.fma(b0, c10);
+                x = FloatVector.broadcast(S, a[pa + 2]);
+                c20 = x.fma(b0, c20);
+                x = FloatVector.broadcast(S, a[pa + 3]);
+                c30 = x.fma(b0, c30);
+                x = FloatVector.broadcast(S, a[pa + 4]);
+                c40 = x.fma(b0, c40);
+                x = FloatVector.broadcast(S, a[pa + 5]);
+                c50 = x.fma(b0, c50);
+                x = FloatVector.broadcast(S, a[pa + 6]);
+                c60 = x.fma(b0, c60);
+                x = FloatVector.broadcast(S, a[pa + 7]);
+                c70 = x.fma(b0, c70);
+                pa += 8;
+                pb += 3 * LANES;
+            }
+            int r0 = ci;
+            int r1 = ci + 1 * ldc;
+            int r2 = ci + 2 * ldc;
+            int r3 = ci + 3 * ldc;
+            int r4 = ci + 4 * ldc;
+            int r5 = ci + 5 * ldc;
+            int r6 = ci + 6 * ldc;
+            int r7 = ci + 7 * ldc;
+            c00.intoArray(c, r0);
+            c10.intoArray(c, r1);
+            c20.intoArray(c, r2);
+            c30.intoArray(c, r3);
+            c40.intoArray(c, r4);
+            c50.intoArray(c, r5);
+            c60.intoArray(c, r6);
+            c70.intoArray(c, r7);
+            return true;
         }
     }
 

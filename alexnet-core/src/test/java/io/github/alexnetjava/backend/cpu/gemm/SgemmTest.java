@@ -130,7 +130,7 @@ class SgemmTest {
             if (p == null) {
                 Sgemm.sgemm(d, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             } else {
-                Sgemm.sgemm(d, p, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                Sgemm.sgemm(d, p, 0, ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             }
             return c;
         }
@@ -252,6 +252,32 @@ class SgemmTest {
                         assertArrayEquals(serial, par3, d.kernel.name + " 3 threads " + p);
                         assertArrayEquals(serial, par2, d.kernel.name + " 2 threads " + p);
                         assertArrayEquals(par3, again, d.kernel.name + " rerun " + p);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Every kernel shape, with tiny cache blocks so that all block and edge paths run on small problems. */
+    @Test
+    void allKernelShapesWithSmallBlocks() {
+        List<GemmDriver> ds = new ArrayList<>();
+        ds.add(Sgemm.driver(null, 10, 8, 16));
+        if (VectorSupport.enabled()) {
+            for (String shape : new String[] {"8x2", "6x2", "4x3", "12x2", "8x3"}) {
+                ds.add(Sgemm.driver(shape, 11, 24, 96));
+            }
+        }
+        int[][] mnk = {{1, 1, 1}, {29, 75, 23}, {50, 130, 16}, {8, 32, 14}, {13, 17, 40}};
+        for (GemmDriver d : ds) {
+            for (int[] s : mnk) {
+                for (int t = 0; t < 4; t++) {
+                    for (float beta : new float[] {0f, 1f, 0.5f}) {
+                        Problem p = new Problem(80 + t, (t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2],
+                                beta == 1f ? 1f : -2f, beta, beta == 0f);
+                        float[] serial = p.run(d, null);
+                        p.check(serial, d.kernel.name);
+                        assertArrayEquals(serial, p.run(d, pool), d.kernel.name + " parallel " + p);
                     }
                 }
             }
