@@ -219,6 +219,9 @@ final class GemmDriver {
             int dst = jr * kc;
             {
                 // op(B)[p][j] = b[bOff + j*ldb + p]: transpose, four source rows at a time.
+                if (cols == nr && kernel.packTransposed(b, bOff + (jc + jr) * ldb + pc, ldb, kc, bp, dst)) {
+                    continue;
+                }
                 int j = 0;
                 for (; j + 4 <= cols; j += 4) {
                     int s0 = bOff + (jc + jr + j) * ldb + pc;

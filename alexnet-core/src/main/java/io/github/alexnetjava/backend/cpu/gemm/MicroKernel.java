@@ -83,6 +83,14 @@ abstract class MicroKernel {
         }
     }
 
+    /**
+     * Optional fast path packing one full transposed B sliver: {@code dst[d + p*nr + j] = src[s + j*ld + p]} for
+     * {@code p < kc, j < nr}. Returns false when not available.
+     */
+    boolean packTransposed(float[] src, int s, int ld, int kc, float[] dst, int d) {
+        return false;
+    }
+
     @Override
     public String toString() {
         return name;

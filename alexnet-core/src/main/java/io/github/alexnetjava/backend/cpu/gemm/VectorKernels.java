@@ -1,6 +1,8 @@
 package io.github.alexnetjava.backend.cpu.gemm;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,6 +19,43 @@ final class VectorKernels {
     static final int LANES = S.length();
 
     private VectorKernels() {
+    }
+
+    /*
+     * Constants of the 16x16 in-register transpose (recursive block swap; stage b exchanges b x b blocks):
+     * DOWNb/UPb move lanes by -b/+b, HIb/LOb select the lanes whose bit b is set/clear.
+     */
+    private static final VectorShuffle<Float> DOWN8 = shift(-8);
+    private static final VectorShuffle<Float> UP8 = shift(8);
+    private static final VectorMask<Float> HI8 = bit(8, true);
+    private static final VectorMask<Float> LO8 = bit(8, false);
+    private static final VectorShuffle<Float> DOWN4 = shift(-4);
+    private static final VectorShuffle<Float> UP4 = shift(4);
+    private static final VectorMask<Float> HI4 = bit(4, true);
+    private static final VectorMask<Float> LO4 = bit(4, false);
+    private static final VectorShuffle<Float> DOWN2 = shift(-2);
+    private static final VectorShuffle<Float> UP2 = shift(2);
+    private static final VectorMask<Float> HI2 = bit(2, true);
+    private static final VectorMask<Float> LO2 = bit(2, false);
+    private static final VectorShuffle<Float> DOWN1 = shift(-1);
+    private static final VectorShuffle<Float> UP1 = shift(1);
+    private static final VectorMask<Float> HI1 = bit(1, true);
+    private static final VectorMask<Float> LO1 = bit(1, false);
+
+    private static VectorShuffle<Float> shift(int by) {
+        int[] idx = new int[LANES];
+        for (int l = 0; l < LANES; l++) {
+            idx[l] = Math.floorMod(l + by, LANES);
+        }
+        return VectorShuffle.fromArray(S, idx, 0);
+    }
+
+    private static VectorMask<Float> bit(int b, boolean set) {
+        boolean[] m = new boolean[LANES];
+        for (int l = 0; l < LANES; l++) {
+            m[l] = ((l & b) != 0) == set;
+        }
+        return VectorMask.fromArray(S, m, 0);
     }
 
     /** The kernel used by default ({@code -Dalexnet.sgemm.kernel=RxV} picks another shape, for tuning). */
@@ -82,6 +121,165 @@ final class VectorKernels {
                 }
             }
         }
+
+        @Override
+        boolean packTransposed(float[] src, int s, int ld, int kc, float[] dst, int d) {
+            if (LANES != 16) {
+                return false;
+            }
+            int nr = this.nr;
+            int kc16 = kc & ~15;
+            for (int j0 = 0; j0 < nr; j0 += 16) {
+                int s0 = s + j0 * ld;
+                for (int p0 = 0; p0 < kc16; p0 += 16) {
+                    transpose16(src, s0 + p0, ld, dst, d + p0 * nr + j0, nr);
+                }
+                for (int p = kc16; p < kc; p++) {
+                    int dp = d + p * nr + j0;
+                    for (int j = 0; j < 16; j++) {
+                        dst[dp + j] = src[s0 + j * ld + p];
+                    }
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * {@code dst[dp + l*ldd + i] = src[sp + i*lds + l]}, {@code i, l < 16}: a 16x16 transpose in registers. Kept
+     * a separate, frequently called method so the JIT compiles it early (interpreted or C1-compiled Vector API
+     * code is very slow).
+     */
+    static void transpose16(float[] src, int sp, int lds, float[] dst, int dp, int ldd) {
+        FloatVector r0 = FloatVector.fromArray(S, src, sp);
+        FloatVector r1 = FloatVector.fromArray(S, src, sp + 1 * lds);
+        FloatVector r2 = FloatVector.fromArray(S, src, sp + 2 * lds);
+        FloatVector r3 = FloatVector.fromArray(S, src, sp + 3 * lds);
+        FloatVector r4 = FloatVector.fromArray(S, src, sp + 4 * lds);
+        FloatVector r5 = FloatVector.fromArray(S, src, sp + 5 * lds);
+        FloatVector r6 = FloatVector.fromArray(S, src, sp + 6 * lds);
+        FloatVector r7 = FloatVector.fromArray(S, src, sp + 7 * lds);
+        FloatVector r8 = FloatVector.fromArray(S, src, sp + 8 * lds);
+        FloatVector r9 = FloatVector.fromArray(S, src, sp + 9 * lds);
+        FloatVector r10 = FloatVector.fromArray(S, src, sp + 10 * lds);
+        FloatVector r11 = FloatVector.fromArray(S, src, sp + 11 * lds);
+        FloatVector r12 = FloatVector.fromArray(S, src, sp + 12 * lds);
+        FloatVector r13 = FloatVector.fromArray(S, src, sp + 13 * lds);
+        FloatVector r14 = FloatVector.fromArray(S, src, sp + 14 * lds);
+        FloatVector r15 = FloatVector.fromArray(S, src, sp + 15 * lds);
+        FloatVector u;
+        u = r0.blend(r8.rearrange(DOWN8), HI8);
+        r8 = r8.blend(r0.rearrange(UP8), LO8);
+        r0 = u;
+        u = r1.blend(r9.rearrange(DOWN8), HI8);
+        r9 = r9.blend(r1.rearrange(UP8), LO8);
+        r1 = u;
+        u = r2.blend(r10.rearrange(DOWN8), HI8);
+        r10 = r10.blend(r2.rearrange(UP8), LO8);
+        r2 = u;
+        u = r3.blend(r11.rearrange(DOWN8), HI8);
+        r11 = r11.blend(r3.rearrange(UP8), LO8);
+        r3 = u;
+        u = r4.blend(r12.rearrange(DOWN8), HI8);
+        r12 = r12.blend(r4.rearrange(UP8), LO8);
+        r4 = u;
+        u = r5.blend(r13.rearrange(DOWN8), HI8);
+        r13 = r13.blend(r5.rearrange(UP8), LO8);
+        r5 = u;
+        u = r6.blend(r14.rearrange(DOWN8), HI8);
+        r14 = r14.blend(r6.rearrange(UP8), LO8);
+        r6 = u;
+        u = r7.blend(r15.rearrange(DOWN8), HI8);
+        r15 = r15.blend(r7.rearrange(UP8), LO8);
+        r7 = u;
+        u = r0.blend(r4.rearrange(DOWN4), HI4);
+        r4 = r4.blend(r0.rearrange(UP4), LO4);
+        r0 = u;
+        u = r1.blend(r5.rearrange(DOWN4), HI4);
+        r5 = r5.blend(r1.rearrange(UP4), LO4);
+        r1 = u;
+        u = r2.blend(r6.rearrange(DOWN4), HI4);
+        r6 = r6.blend(r2.rearrange(UP4), LO4);
+        r2 = u;
+        u = r3.blend(r7.rearrange(DOWN4), HI4);
+        r7 = r7.blend(r3.rearrange(UP4), LO4);
+        r3 = u;
+        u = r8.blend(r12.rearrange(DOWN4), HI4);
+        r12 = r12.blend(r8.rearrange(UP4), LO4);
+        r8 = u;
+        u = r9.blend(r13.rearrange(DOWN4), HI4);
+        r13 = r13.blend(r9.rearrange(UP4), LO4);
+        r9 = u;
+        u = r10.blend(r14.rearrange(DOWN4), HI4);
+        r14 = r14.blend(r10.rearrange(UP4), LO4);
+        r10 = u;
+        u = r11.blend(r15.rearrange(DOWN4), HI4);
+        r15 = r15.blend(r11.rearrange(UP4), LO4);
+        r11 = u;
+        u = r0.blend(r2.rearrange(DOWN2), HI2);
+        r2 = r2.blend(r0.rearrange(UP2), LO2);
+        r0 = u;
+        u = r1.blend(r3.rearrange(DOWN2), HI2);
+        r3 = r3.blend(r1.rearrange(UP2), LO2);
+        r1 = u;
+        u = r4.blend(r6.rearrange(DOWN2), HI2);
+        r6 = r6.blend(r4.rearrange(UP2), LO2);
+        r4 = u;
+        u = r5.blend(r7.rearrange(DOWN2), HI2);
+        r7 = r7.blend(r5.rearrange(UP2), LO2);
+        r5 = u;
+        u = r8.blend(r10.rearrange(DOWN2), HI2);
+        r10 = r10.blend(r8.rearrange(UP2), LO2);
+        r8 = u;
+        u = r9.blend(r11.rearrange(DOWN2), HI2);
+        r11 = r11.blend(r9.rearrange(UP2), LO2);
+        r9 = u;
+        u = r12.blend(r14.rearrange(DOWN2), HI2);
+        r14 = r14.blend(r12.rearrange(UP2), LO2);
+        r12 = u;
+        u = r13.blend(r15.rearrange(DOWN2), HI2);
+        r15 = r15.blend(r13.rearrange(UP2), LO2);
+        r13 = u;
+        u = r0.blend(r1.rearrange(DOWN1), HI1);
+        r1 = r1.blend(r0.rearrange(UP1), LO1);
+        r0 = u;
+        u = r2.blend(r3.rearrange(DOWN1), HI1);
+        r3 = r3.blend(r2.rearrange(UP1), LO1);
+        r2 = u;
+        u = r4.blend(r5.rearrange(DOWN1), HI1);
+        r5 = r5.blend(r4.rearrange(UP1), LO1);
+        r4 = u;
+        u = r6.blend(r7.rearrange(DOWN1), HI1);
+        r7 = r7.blend(r6.rearrange(UP1), LO1);
+        r6 = u;
+        u = r8.blend(r9.rearrange(DOWN1), HI1);
+        r9 = r9.blend(r8.rearrange(UP1), LO1);
+        r8 = u;
+        u = r10.blend(r11.rearrange(DOWN1), HI1);
+        r11 = r11.blend(r10.rearrange(UP1), LO1);
+        r10 = u;
+        u = r12.blend(r13.rearrange(DOWN1), HI1);
+        r13 = r13.blend(r12.rearrange(UP1), LO1);
+        r12 = u;
+        u = r14.blend(r15.rearrange(DOWN1), HI1);
+        r15 = r15.blend(r14.rearrange(UP1), LO1);
+        r14 = u;
+        r0.intoArray(dst, dp);
+        r1.intoArray(dst, dp + 1 * ldd);
+        r2.intoArray(dst, dp + 2 * ldd);
+        r3.intoArray(dst, dp + 3 * ldd);
+        r4.intoArray(dst, dp + 4 * ldd);
+        r5.intoArray(dst, dp + 5 * ldd);
+        r6.intoArray(dst, dp + 6 * ldd);
+        r7.intoArray(dst, dp + 7 * ldd);
+        r8.intoArray(dst, dp + 8 * ldd);
+        r9.intoArray(dst, dp + 9 * ldd);
+        r10.intoArray(dst, dp + 10 * ldd);
+        r11.intoArray(dst, dp + 11 * ldd);
+        r12.intoArray(dst, dp + 12 * ldd);
+        r13.intoArray(dst, dp + 13 * ldd);
+        r14.intoArray(dst, dp + 14 * ldd);
+        r15.intoArray(dst, dp + 15 * ldd);
     }
 
     /** 8 rows x 2 vectors. */
