@@ -3,12 +3,16 @@ package io.github.alexnetjava.backend.cpu.gemm;
 /**
  * The GotoBLAS/BLIS-style blocked driver around one {@link MicroKernel}, single-threaded.
  *
- * <p>Loop nest (row-major C): {@code jc} over column blocks of {@code nc}, {@code pc} over depth blocks of {@code kc}
- * (B block packed into {@code nr}-wide slivers, L2-resident), {@code ic} over row blocks of {@code mc} (A block packed
- * into {@code mr}-row slivers), then for each A sliver (kept in L1) the kernel runs across all B slivers. Edge slivers
- * are zero-padded so the kernel never branches; partial tiles are computed into a scratch tile and merged with the
- * same element-wise formulas as full tiles, so every element of C gets bit-identical arithmetic wherever it lies.
- * The depth blocking depends only on {@code k}, which makes results independent of how C is split among threads.
+ * <p>Loop nest (row-major C): {@code jc} over column blocks of {@code nc}; {@code pc} over depth blocks of {@code kc}
+ * (the B block is packed into zero-padded {@code nr}-column slivers); {@code ic} over row blocks of {@code mc} (the A
+ * block is packed into zero-padded {@code mr}-row slivers); then the macro-kernel. When A has more than one row block
+ * the macro-kernel keeps each A sliver in L1 while the micro-kernel sweeps the B block; when m fits one block (small
+ * m, e.g. fully-connected layers with a small batch) it keeps each B sliver hot while all A slivers pass.
+ *
+ * <p>Determinism: the depth blocking depends on {@code k} only, every tile accumulates from zero in order
+ * {@code p = 0..kc-1}, and partial edge tiles are computed into a scratch tile and merged with the same element-wise
+ * formulas as full tiles. So every element of C gets bit-identical arithmetic wherever it lies in the tiling, which
+ * makes results independent of how C is split among threads.
  */
 final class GemmDriver {
     private static final int PACK_ROWS = 8;
@@ -172,83 +176,67 @@ final class GemmDriver {
     void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
         int nr = this.nr;
         if (!transB) {
-            // op(B)[p][j] = b[bOff + p*ldb + j]: walk the source row by row (long contiguous reads, friendly to
-            // the hardware prefetcher), scattering nr-wide pieces into the slivers.
-            int full = nc / nr * nr;
+            // op(B)[p][j] = b[bOff + p*ldb + j]: walk the source along its rows (long contiguous reads, friendly to
+            // the hardware prefetcher), PACK_ROWS rows at a time so each sliver receives one contiguous run.
+            int slivers = nc / nr;
+            int full = slivers * nr;
+            int src = bOff + pc * ldb + jc;
             int p = 0;
-            if (full > 0) {
-                // Groups of ROWS source rows, so each sliver receives one contiguous run.
-                for (; p + PACK_ROWS <= kc; p += PACK_ROWS) {
-                    kernel.scatterRows(b, bOff + (pc + p) * ldb + jc, ldb, PACK_ROWS, bp, p * nr, full / nr, kc * nr);
-                }
+            for (; p + PACK_ROWS <= kc; p += PACK_ROWS) {
+                kernel.scatterRows(b, src + p * ldb, ldb, PACK_ROWS, bp, p * nr, slivers, kc * nr);
             }
-            for (; p < kc; p++) {
-                int src = bOff + (pc + p) * ldb + jc;
-                int d = p * nr;
-                kernel.scatterRows(b, src, ldb, 1, bp, d, full / nr, kc * nr);
-                if (full < nc) {
-                    int dj = full * kc + d;
-                    int sj = src + full;
-                    int cols = nc - full;
-                    for (int j = 0; j < cols; j++) {
-                        bp[dj + j] = b[sj + j];
-                    }
-                    for (int j = cols; j < nr; j++) {
-                        bp[dj + j] = 0f;
-                    }
-                }
+            if (p < kc) {
+                kernel.scatterRows(b, src + p * ldb, ldb, kc - p, bp, p * nr, slivers, kc * nr);
             }
             if (full < nc) {
-                for (p = 0; p < kc - kc % PACK_ROWS; p++) {
-                    int src = bOff + (pc + p) * ldb + jc;
-                    int dj = full * kc + p * nr;
-                    int sj = src + full;
-                    int cols = nc - full;
+                int cols = nc - full;
+                for (p = 0; p < kc; p++) {
+                    int s = src + p * ldb + full;
+                    int d = full * kc + p * nr;
                     for (int j = 0; j < cols; j++) {
-                        bp[dj + j] = b[sj + j];
+                        bp[d + j] = b[s + j];
                     }
                     for (int j = cols; j < nr; j++) {
-                        bp[dj + j] = 0f;
+                        bp[d + j] = 0f;
                     }
                 }
             }
             return;
         }
+        // op(B)[p][j] = b[bOff + j*ldb + p]: a transpose. Full slivers use the kernel's fast path when it has one,
+        // otherwise four source rows at a time.
         for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
             int dst = jr * kc;
-            {
-                // op(B)[p][j] = b[bOff + j*ldb + p]: transpose, four source rows at a time.
-                if (cols == nr && kernel.packTransposed(b, bOff + (jc + jr) * ldb + pc, ldb, kc, bp, dst)) {
-                    continue;
+            if (cols == nr && kernel.packTransposed(b, bOff + (jc + jr) * ldb + pc, ldb, kc, bp, dst)) {
+                continue;
+            }
+            int j = 0;
+            for (; j + 4 <= cols; j += 4) {
+                int s0 = bOff + (jc + jr + j) * ldb + pc;
+                int s1 = s0 + ldb;
+                int s2 = s1 + ldb;
+                int s3 = s2 + ldb;
+                int d = dst + j;
+                for (int p = 0; p < kc; p++) {
+                    int dp = d + p * nr;
+                    bp[dp] = b[s0 + p];
+                    bp[dp + 1] = b[s1 + p];
+                    bp[dp + 2] = b[s2 + p];
+                    bp[dp + 3] = b[s3 + p];
                 }
-                int j = 0;
-                for (; j + 4 <= cols; j += 4) {
-                    int s0 = bOff + (jc + jr + j) * ldb + pc;
-                    int s1 = s0 + ldb;
-                    int s2 = s1 + ldb;
-                    int s3 = s2 + ldb;
-                    int d = dst + j;
-                    for (int p = 0; p < kc; p++) {
-                        int dp = d + p * nr;
-                        bp[dp] = b[s0 + p];
-                        bp[dp + 1] = b[s1 + p];
-                        bp[dp + 2] = b[s2 + p];
-                        bp[dp + 3] = b[s3 + p];
-                    }
+            }
+            for (; j < cols; j++) {
+                int s = bOff + (jc + jr + j) * ldb + pc;
+                int d = dst + j;
+                for (int p = 0; p < kc; p++) {
+                    bp[d + p * nr] = b[s + p];
                 }
-                for (; j < cols; j++) {
-                    int s = bOff + (jc + jr + j) * ldb + pc;
-                    int d = dst + j;
-                    for (int p = 0; p < kc; p++) {
-                        bp[d + p * nr] = b[s + p];
-                    }
-                }
-                for (; j < nr; j++) {
-                    int d = dst + j;
-                    for (int p = 0; p < kc; p++) {
-                        bp[d + p * nr] = 0f;
-                    }
+            }
+            for (; j < nr; j++) {
+                int d = dst + j;
+                for (int p = 0; p < kc; p++) {
+                    bp[d + p * nr] = 0f;
                 }
             }
         }

@@ -5,8 +5,8 @@ package io.github.alexnetjava.backend.cpu.gemm;
  * packed A ({@code a[ai + p*mr + i]}) and an {@code nr}-column sliver of packed B ({@code b[bi + p*nr + j]}),
  * {@code p < kc}, and stores them raw; {@link #merge} then folds a tile into C.
  *
- * <p>Every element is accumulated in the same order ({@code p = 0, 1, ...}, starting from zero) whatever its position in
- * the tile, and merged into C by one of three element-wise formulas, so a result never depends on how C was cut
+ * <p>Every element is accumulated in the same order ({@code p = 0, 1, ...}, starting from zero) whatever its
+ * position in the tile, and merged into C by one of three element-wise formulas, so a result never depends on how C was cut
  * into tiles (nor on the thread count):
  * <ul>
  *   <li>{@link #MODE_OVERWRITE}: {@code c = alpha*acc}</li>

@@ -127,18 +127,53 @@ public final class Sgemm {
         }
         int mr = driver.mr;
         int nr = driver.nr;
-        int mTiles = (m + mr - 1) / mr;
-        int nTiles = (n + nr - 1) / nr;
-        // Padded work of the busiest thread, relative: ceil(tiles/chunks) * other dimension's tiles.
-        long nCost = (long) ceilDiv(nTiles, Math.min(threads, nTiles)) * mTiles * nr * mr;
-        long mCost = (long) ceilDiv(mTiles, Math.min(threads, mTiles)) * nTiles * nr * mr;
-        if (nCost <= mCost) {
+        if (splitColumns(driver, threads, m, n, k)) {
             pool.parallelFor(n, nr, (w, s, e) -> driver.gemm(transA, transB, m, e - s, k, alpha,
                     a, aOff, lda, b, transB ? bOff + s * ldb : bOff + s, ldb, beta, c, cOff + s, ldc));
         } else {
             pool.parallelFor(m, mr, (w, s, e) -> driver.gemm(transA, transB, e - s, n, k, alpha,
                     a, transA ? aOff + s : aOff + s * lda, lda, b, bOff, ldb, beta, c, cOff + s * ldc, ldc));
         }
+    }
+
+    /** Rough cost of packing one element, in multiply-adds of kernel time. */
+    private static final long PACK_COST = 16;
+
+    /**
+     * Whether to split C by columns (else by rows): estimates the busiest thread's time for each split, as kernel
+     * tiles (a right-edge sliver the narrow kernel can take counts half) plus packing, where every thread packs all
+     * of the operand that is not split.
+     */
+    static boolean splitColumns(GemmDriver d, int threads, int m, int n, int k) {
+        int mr = d.mr;
+        int nr = d.nr;
+        long tileMacs = (long) mr * nr * k;
+        int wMax = maxChunk(n, nr, threads);
+        int hMax = maxChunk(m, mr, threads);
+        double byCols = sliverCost(d, wMax) * ceilDiv(m, mr) * tileMacs
+                + PACK_COST * ((long) m * k + (long) k * wMax);
+        double byRows = ceilDiv(hMax, mr) * sliverCost(d, n) * tileMacs
+                + PACK_COST * ((long) k * n + (long) hMax * k);
+        return byCols <= byRows;
+    }
+
+    /** Column slivers of a width-{@code w} block, the narrow edge sliver counting half. */
+    private static double sliverCost(GemmDriver d, int w) {
+        int rem = w % d.nr;
+        return w / d.nr + (rem == 0 ? 0 : rem <= d.kernel.narrowCols ? 0.5 : 1);
+    }
+
+    /** Largest chunk of {@link WorkerPool#parallelFor(int, int, WorkerPool.RangeBody)}'s static split. */
+    private static int maxChunk(int n, int grain, int threads) {
+        int blocks = ceilDiv(n, grain);
+        int chunks = Math.min(threads, blocks);
+        int max = 0;
+        for (int c = 0; c < chunks; c++) {
+            long s = Math.min((long) n, (long) blocks * c / chunks * grain);
+            long e = Math.min((long) n, (long) blocks * (c + 1) / chunks * grain);
+            max = (int) Math.max(max, e - s);
+        }
+        return max;
     }
 
     private static int ceilDiv(int x, int y) {
