@@ -129,6 +129,9 @@ final class GemmDriver {
             int dst = ir * kc;
             if (!transA) {
                 // op(A)[i][p] = a[aOff + i*lda + p]: read mr rows, each contiguous.
+                if (rows == mr && kernel.packARows(a, aOff + (ic + ir) * lda + pc, lda, kc, ap, dst)) {
+                    continue;
+                }
                 for (int i = 0; i < rows; i++) {
                     int src = aOff + (ic + ir + i) * lda + pc;
                     int d = dst + i;

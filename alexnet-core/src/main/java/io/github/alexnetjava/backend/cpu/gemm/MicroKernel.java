@@ -84,6 +84,14 @@ abstract class MicroKernel {
     }
 
     /**
+     * Optional fast path packing one full A sliver from {@code mr} rows: {@code dst[d + p*mr + i] = src[s + i*ld + p]}
+     * for {@code p < kc, i < mr}. Returns false when not available.
+     */
+    boolean packARows(float[] src, int s, int ld, int kc, float[] dst, int d) {
+        return false;
+    }
+
+    /**
      * Optional fast path packing one full transposed B sliver: {@code dst[d + p*nr + j] = src[s + j*ld + p]} for
      * {@code p < kc, j < nr}. Returns false when not available.
      */

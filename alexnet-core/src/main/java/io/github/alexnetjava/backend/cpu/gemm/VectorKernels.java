@@ -42,6 +42,17 @@ final class VectorKernels {
     private static final VectorMask<Float> HI1 = bit(1, true);
     private static final VectorMask<Float> LO1 = bit(1, false);
 
+    /** Lane {@code (p0<<3)|i} takes lane {@code (i<<1)|p0}: the last step of {@link #transpose8x16}. */
+    private static final VectorShuffle<Float> INTERLEAVE8 = interleave8();
+
+    private static VectorShuffle<Float> interleave8() {
+        int[] idx = new int[LANES];
+        for (int l = 0; l < LANES; l++) {
+            idx[l] = LANES == 16 ? ((l & 7) << 1) | (l >> 3) : l;
+        }
+        return VectorShuffle.fromArray(S, idx, 0);
+    }
+
     private static VectorShuffle<Float> shift(int by) {
         int[] idx = new int[LANES];
         for (int l = 0; l < LANES; l++) {
@@ -123,6 +134,24 @@ final class VectorKernels {
         }
 
         @Override
+        boolean packARows(float[] src, int s, int ld, int kc, float[] dst, int d) {
+            if (mr != 8 || LANES != 16) {
+                return false;
+            }
+            int kc16 = kc & ~15;
+            for (int p0 = 0; p0 < kc16; p0 += 16) {
+                transpose8x16(src, s + p0, ld, dst, d + p0 * 8);
+            }
+            for (int p = kc16; p < kc; p++) {
+                int dp = d + p * 8;
+                for (int i = 0; i < 8; i++) {
+                    dst[dp + i] = src[s + i * ld + p];
+                }
+            }
+            return true;
+        }
+
+        @Override
         boolean packTransposed(float[] src, int s, int ld, int kc, float[] dst, int d) {
             if (LANES != 16) {
                 return false;
@@ -143,6 +172,66 @@ final class VectorKernels {
             }
             return true;
         }
+    }
+
+    /**
+     * {@code dst[dp + l*8 + i] = src[sp + i*lds + l]}, {@code i < 8, l < 16}: 8 rows of 16 floats interleaved into
+     * an A sliver. Three butterfly stages swap vector-index bits with lane bits, then one lane permutation.
+     */
+    static void transpose8x16(float[] src, int sp, int lds, float[] dst, int dp) {
+        FloatVector r0 = FloatVector.fromArray(S, src, sp);
+        FloatVector r1 = FloatVector.fromArray(S, src, sp + 1 * lds);
+        FloatVector r2 = FloatVector.fromArray(S, src, sp + 2 * lds);
+        FloatVector r3 = FloatVector.fromArray(S, src, sp + 3 * lds);
+        FloatVector r4 = FloatVector.fromArray(S, src, sp + 4 * lds);
+        FloatVector r5 = FloatVector.fromArray(S, src, sp + 5 * lds);
+        FloatVector r6 = FloatVector.fromArray(S, src, sp + 6 * lds);
+        FloatVector r7 = FloatVector.fromArray(S, src, sp + 7 * lds);
+        FloatVector u;
+        u = r0.blend(r1.rearrange(DOWN2), HI2);
+        r1 = r1.blend(r0.rearrange(UP2), LO2);
+        r0 = u;
+        u = r2.blend(r3.rearrange(DOWN2), HI2);
+        r3 = r3.blend(r2.rearrange(UP2), LO2);
+        r2 = u;
+        u = r4.blend(r5.rearrange(DOWN2), HI2);
+        r5 = r5.blend(r4.rearrange(UP2), LO2);
+        r4 = u;
+        u = r6.blend(r7.rearrange(DOWN2), HI2);
+        r7 = r7.blend(r6.rearrange(UP2), LO2);
+        r6 = u;
+        u = r0.blend(r2.rearrange(DOWN4), HI4);
+        r2 = r2.blend(r0.rearrange(UP4), LO4);
+        r0 = u;
+        u = r1.blend(r3.rearrange(DOWN4), HI4);
+        r3 = r3.blend(r1.rearrange(UP4), LO4);
+        r1 = u;
+        u = r4.blend(r6.rearrange(DOWN4), HI4);
+        r6 = r6.blend(r4.rearrange(UP4), LO4);
+        r4 = u;
+        u = r5.blend(r7.rearrange(DOWN4), HI4);
+        r7 = r7.blend(r5.rearrange(UP4), LO4);
+        r5 = u;
+        u = r0.blend(r4.rearrange(DOWN8), HI8);
+        r4 = r4.blend(r0.rearrange(UP8), LO8);
+        r0 = u;
+        u = r1.blend(r5.rearrange(DOWN8), HI8);
+        r5 = r5.blend(r1.rearrange(UP8), LO8);
+        r1 = u;
+        u = r2.blend(r6.rearrange(DOWN8), HI8);
+        r6 = r6.blend(r2.rearrange(UP8), LO8);
+        r2 = u;
+        u = r3.blend(r7.rearrange(DOWN8), HI8);
+        r7 = r7.blend(r3.rearrange(UP8), LO8);
+        r3 = u;
+        r0.rearrange(INTERLEAVE8).intoArray(dst, dp);
+        r1.rearrange(INTERLEAVE8).intoArray(dst, dp + 16);
+        r2.rearrange(INTERLEAVE8).intoArray(dst, dp + 32);
+        r3.rearrange(INTERLEAVE8).intoArray(dst, dp + 48);
+        r4.rearrange(INTERLEAVE8).intoArray(dst, dp + 64);
+        r5.rearrange(INTERLEAVE8).intoArray(dst, dp + 80);
+        r6.rearrange(INTERLEAVE8).intoArray(dst, dp + 96);
+        r7.rearrange(INTERLEAVE8).intoArray(dst, dp + 112);
     }
 
     /**

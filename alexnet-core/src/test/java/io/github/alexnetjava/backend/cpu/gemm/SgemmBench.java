@@ -7,7 +7,7 @@ import java.util.Random;
  * Throughput of {@link Sgemm} on AlexNet's GEMM shapes (not a unit test). Usage:
  * {@code java --add-modules jdk.incubator.vector -cp ... io.github.alexnetjava.backend.cpu.gemm.SgemmBench [threads...]}
  * (default: 1 and 2 threads). {@code -Dbench.ms=300} sets the measuring time per shape, {@code -Dbench.only=fc6}
- * restricts to shapes whose name contains the string.
+ * restricts to shapes whose name contains the string, {@code -Dbench.rounds=2} repeats the whole table.
  */
 public final class SgemmBench {
     private record Shape(String name, boolean ta, boolean tb, int m, int n, int k) {
@@ -41,6 +41,16 @@ public final class SgemmBench {
         System.out.printf("%-24s %5s %5s %5s  %s%n", "shape", "m", "n", "k", "GFLOP/s by threads "
                 + java.util.Arrays.toString(threadCounts));
         Random rnd = new Random(1);
+        int rounds = Integer.getInteger("bench.rounds", 1);
+        for (int round = 0; round < rounds; round++) {
+            if (rounds > 1) {
+                System.out.println("round " + (round + 1));
+            }
+            runAll(threadCounts, ms, only, rnd);
+        }
+    }
+
+    private static void runAll(int[] threadCounts, long ms, String only, Random rnd) {
         for (Shape s : SHAPES) {
             if (!s.name().contains(only)) {
                 continue;
