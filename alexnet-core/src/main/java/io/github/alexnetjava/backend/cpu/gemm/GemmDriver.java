@@ -1,0 +1,251 @@
+package io.github.alexnetjava.backend.cpu.gemm;
+
+/**
+ * The GotoBLAS/BLIS-style blocked driver around one {@link MicroKernel}, single-threaded.
+ *
+ * <p>Loop nest (row-major C): {@code jc} over column blocks of {@code nc}; {@code pc} over depth blocks of {@code kc}
+ * (the B block is packed into zero-padded {@code nr}-column slivers); {@code ic} over row blocks of {@code mc} (the A
+ * block is packed into zero-padded {@code mr}-row slivers); then the macro-kernel. When A has more than one row block
+ * the macro-kernel keeps each A sliver in L1 while the micro-kernel sweeps the B block; when m fits one block (small
+ * m, e.g. fully-connected layers with a small batch) it keeps each B sliver hot while all A slivers pass.
+ *
+ * <p>Determinism: the depth blocking depends on {@code k} only, every tile accumulates from zero in order
+ * {@code p = 0..kc-1}, and partial edge tiles are computed into a scratch tile and merged with the same element-wise
+ * formulas as full tiles. So every element of C gets bit-identical arithmetic wherever it lies in the tiling, which
+ * makes results independent of how C is split among threads.
+ */
+final class GemmDriver {
+    private static final int PACK_ROWS = 8;
+    final MicroKernel kernel;
+    final int mr;
+    final int nr;
+    final int kcMax;
+    final int mcMax;
+    final int ncMax;
+    private final ThreadLocal<Workspace> workspace = ThreadLocal.withInitial(Workspace::new);
+
+    /** Per-thread pack buffers, grown on demand and then reused. */
+    static final class Workspace {
+        float[] a = new float[0];
+        float[] b = new float[0];
+        float[] tile = new float[0];
+    }
+
+    GemmDriver(MicroKernel kernel, int kcMax, int mcMax, int ncMax) {
+        this.kernel = kernel;
+        this.mr = kernel.mr;
+        this.nr = kernel.nr;
+        this.kcMax = kcMax;
+        this.mcMax = Math.max(mr, mcMax / mr * mr);
+        this.ncMax = Math.max(nr, ncMax / nr * nr);
+    }
+
+    /** C = alpha*op(A)*op(B) + beta*C with m, n, k &gt; 0 and alpha != 0 (checked by the caller). */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+            float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        Workspace ws = workspace.get();
+        // Depth blocks of (nearly) equal size; boundaries depend on k only.
+        int kBlocks = (k + kcMax - 1) / kcMax;
+        int kcStep = (k + kBlocks - 1) / kBlocks;
+        int ncCap = Math.min(ncMax, roundUp(n, nr));
+        int mcCap = Math.min(mcMax, roundUp(m, mr));
+        int kcCap = Math.min(kcStep, k);
+        if (ws.b.length < ncCap * kcCap) {
+            ws.b = new float[ncCap * kcCap];
+        }
+        if (ws.a.length < mcCap * kcCap) {
+            ws.a = new float[mcCap * kcCap];
+        }
+        if (ws.tile.length < mr * nr) {
+            ws.tile = new float[mr * nr];
+        }
+        float[] ap = ws.a;
+        float[] bp = ws.b;
+        float[] tile = ws.tile;
+        int firstMode = beta == 0f ? MicroKernel.MODE_OVERWRITE
+                : beta == 1f ? MicroKernel.MODE_ADD : MicroKernel.MODE_GENERAL;
+        for (int jc = 0; jc < n; jc += ncMax) {
+            int nc = Math.min(ncMax, n - jc);
+            for (int pc = 0; pc < k; pc += kcStep) {
+                int kc = Math.min(kcStep, k - pc);
+                int mode = pc == 0 ? firstMode : MicroKernel.MODE_ADD;
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                for (int ic = 0; ic < m; ic += mcMax) {
+                    int mc = Math.min(mcMax, m - ic);
+                    packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
+                    macroKernel(mc, m, nc, kc, ap, bp, alpha, beta, mode, c, cOff + ic * ldc + jc, ldc, tile);
+                }
+            }
+        }
+    }
+
+    private void macroKernel(int mc, int mTotal, int nc, int kc, float[] ap, float[] bp, float alpha, float beta,
+            int mode, float[] c, int cBase, int ldc, float[] tile) {
+        MicroKernel kern = kernel;
+        int mr = this.mr;
+        int nr = this.nr;
+        boolean direct = mode == MicroKernel.MODE_OVERWRITE && alpha == 1f;
+        // One A block (small m): keep each B sliver hot while all A slivers pass; otherwise keep each A sliver in L1
+        // while the kernel sweeps the B block. Either order gives the same bits.
+        boolean bOuter = mc == mTotal;
+        int outerEnd = bOuter ? nc : mc;
+        int outerStep = bOuter ? nr : mr;
+        int innerEnd = bOuter ? mc : nc;
+        int innerStep = bOuter ? mr : nr;
+        for (int o = 0; o < outerEnd; o += outerStep) {
+            for (int q = 0; q < innerEnd; q += innerStep) {
+                int ir = bOuter ? q : o;
+                int jr = bOuter ? o : q;
+                int rows = Math.min(mr, mc - ir);
+                int ai = ir * kc;
+                int cRow = cBase + ir * ldc;
+                int cols = Math.min(nr, nc - jr);
+                int bi = jr * kc;
+                if (rows == mr && cols == nr) {
+                    if (direct) {
+                        kern.run(kc, ap, ai, bp, bi, c, cRow + jr, ldc);
+                    } else {
+                        kern.run(kc, ap, ai, bp, bi, tile, 0, nr);
+                        kern.merge(tile, c, cRow + jr, ldc, alpha, beta, mode);
+                    }
+                } else {
+                    if (cols > kern.narrowCols || !kern.runNarrow(kc, ap, ai, bp, bi, tile, 0, nr)) {
+                        kern.run(kc, ap, ai, bp, bi, tile, 0, nr);
+                    }
+                    kern.mergePartial(tile, rows, cols, c, cRow + jr, ldc, alpha, beta, mode);
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs rows {@code [ic, ic+mc)} and depth {@code [pc, pc+kc)} of op(A) into {@code mr}-row slivers:
+     * sliver s holds {@code ap[s*mr*kc + p*mr + i] = op(A)[ic + s*mr + i][pc + p]}, zero-padded past {@code mc}.
+     */
+    void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+        int mr = this.mr;
+        for (int ir = 0; ir < mc; ir += mr) {
+            int rows = Math.min(mr, mc - ir);
+            int dst = ir * kc;
+            if (!transA) {
+                // op(A)[i][p] = a[aOff + i*lda + p]: read mr rows, each contiguous.
+                if (rows == mr && kernel.packARows(a, aOff + (ic + ir) * lda + pc, lda, kc, ap, dst)) {
+                    continue;
+                }
+                for (int i = 0; i < rows; i++) {
+                    int src = aOff + (ic + ir + i) * lda + pc;
+                    int d = dst + i;
+                    for (int p = 0; p < kc; p++) {
+                        ap[d + p * mr] = a[src + p];
+                    }
+                }
+                for (int i = rows; i < mr; i++) {
+                    int d = dst + i;
+                    for (int p = 0; p < kc; p++) {
+                        ap[d + p * mr] = 0f;
+                    }
+                }
+            } else {
+                // op(A)[i][p] = a[aOff + p*lda + i]: mr contiguous elements per p.
+                int src = aOff + pc * lda + ic + ir;
+                if (rows == mr) {
+                    for (int p = 0; p < kc; p++) {
+                        int s = src + p * lda;
+                        int d = dst + p * mr;
+                        for (int i = 0; i < mr; i++) {
+                            ap[d + i] = a[s + i];
+                        }
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        int s = src + p * lda;
+                        int d = dst + p * mr;
+                        for (int i = 0; i < rows; i++) {
+                            ap[d + i] = a[s + i];
+                        }
+                        for (int i = rows; i < mr; i++) {
+                            ap[d + i] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs depth {@code [pc, pc+kc)} and columns {@code [jc, jc+nc)} of op(B) into {@code nr}-column slivers:
+     * sliver s holds {@code bp[s*nr*kc + p*nr + j] = op(B)[pc + p][jc + s*nr + j]}, zero-padded past {@code nc}.
+     */
+    void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+        int nr = this.nr;
+        if (!transB) {
+            // op(B)[p][j] = b[bOff + p*ldb + j]: walk the source along its rows (long contiguous reads, friendly to
+            // the hardware prefetcher), PACK_ROWS rows at a time so each sliver receives one contiguous run.
+            int slivers = nc / nr;
+            int full = slivers * nr;
+            int src = bOff + pc * ldb + jc;
+            int p = 0;
+            for (; p + PACK_ROWS <= kc; p += PACK_ROWS) {
+                kernel.scatterRows(b, src + p * ldb, ldb, PACK_ROWS, bp, p * nr, slivers, kc * nr);
+            }
+            if (p < kc) {
+                kernel.scatterRows(b, src + p * ldb, ldb, kc - p, bp, p * nr, slivers, kc * nr);
+            }
+            if (full < nc) {
+                int cols = nc - full;
+                for (p = 0; p < kc; p++) {
+                    int s = src + p * ldb + full;
+                    int d = full * kc + p * nr;
+                    for (int j = 0; j < cols; j++) {
+                        bp[d + j] = b[s + j];
+                    }
+                    for (int j = cols; j < nr; j++) {
+                        bp[d + j] = 0f;
+                    }
+                }
+            }
+            return;
+        }
+        // op(B)[p][j] = b[bOff + j*ldb + p]: a transpose. Full slivers use the kernel's fast path when it has one,
+        // otherwise four source rows at a time.
+        for (int jr = 0; jr < nc; jr += nr) {
+            int cols = Math.min(nr, nc - jr);
+            int dst = jr * kc;
+            if (cols == nr && kernel.packTransposed(b, bOff + (jc + jr) * ldb + pc, ldb, kc, bp, dst)) {
+                continue;
+            }
+            int j = 0;
+            for (; j + 4 <= cols; j += 4) {
+                int s0 = bOff + (jc + jr + j) * ldb + pc;
+                int s1 = s0 + ldb;
+                int s2 = s1 + ldb;
+                int s3 = s2 + ldb;
+                int d = dst + j;
+                for (int p = 0; p < kc; p++) {
+                    int dp = d + p * nr;
+                    bp[dp] = b[s0 + p];
+                    bp[dp + 1] = b[s1 + p];
+                    bp[dp + 2] = b[s2 + p];
+                    bp[dp + 3] = b[s3 + p];
+                }
+            }
+            for (; j < cols; j++) {
+                int s = bOff + (jc + jr + j) * ldb + pc;
+                int d = dst + j;
+                for (int p = 0; p < kc; p++) {
+                    bp[d + p * nr] = b[s + p];
+                }
+            }
+            for (; j < nr; j++) {
+                int d = dst + j;
+                for (int p = 0; p < kc; p++) {
+                    bp[d + p * nr] = 0f;
+                }
+            }
+        }
+    }
+
+    static int roundUp(int x, int r) {
+        return (x + r - 1) / r * r;
+    }
+}
