@@ -6,6 +6,7 @@ import io.github.alexnetjava.backend.Backends;
 import io.github.alexnetjava.backend.cpu.CpuBackend;
 import io.github.alexnetjava.backend.cpu.vector.VectorSupport;
 import io.github.alexnetjava.model.AlexNet;
+import io.github.alexnetjava.nn.LayerProfiler;
 import io.github.alexnetjava.nn.Network;
 import io.github.alexnetjava.nn.Pass;
 import io.github.alexnetjava.optim.LearningRateSchedule;
@@ -19,6 +20,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -64,6 +66,10 @@ final class BenchCommand extends CliCommand {
 
     @Option(names = "--json", description = "Also print the results as one JSON object on the last line.")
     boolean json;
+
+    @Option(names = "--layers",
+            description = "Also time each layer's forward and backward pass and print ms and GFLOP/s per layer.")
+    boolean layers;
 
     @Override
     protected int execute() {
@@ -112,6 +118,13 @@ final class BenchCommand extends CliCommand {
                     backend.synchronize();
                 }));
             }
+            List<LayerProfiler.Timing> perLayer = List.of();
+            if (layers) {
+                err().println("  profiling layers ...");
+                perLayer = LayerProfiler.profile(net, x, labels, Sgd.paper(LearningRateSchedule.constant(0.01)),
+                        warmup, iters);
+                LayerTable.print(out(), perLayer);
+            }
             double trainIps = batch * 1000.0 / trainMs;
             double inferIps = batch * 1000.0 / inferMs;
 
@@ -141,6 +154,7 @@ final class BenchCommand extends CliCommand {
                         .put("infer_ms", nullIfNaN(inferMs))
                         .put("java", System.getProperty("java.version"))
                         .put("vector", VectorSupport.enabled())
+                        .put("layers", perLayer.isEmpty() ? null : LayerTable.json(perLayer))
                         .put("date", OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS)
                                 .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)));
             }

@@ -31,6 +31,16 @@ final class Json {
         if (v == null) {
             return "null";
         }
+        if (v instanceof Json j) {
+            return j.toString();
+        }
+        if (v instanceof java.util.List<?> list) {
+            StringBuilder sb = new StringBuilder("[");
+            for (int i = 0; i < list.size(); i++) {
+                sb.append(i > 0 ? ", " : "").append(value(list.get(i)));
+            }
+            return sb.append(']').toString();
+        }
         if (v instanceof Boolean || v instanceof Integer || v instanceof Long) {
             return v.toString();
         }

@@ -209,7 +209,8 @@ public final class CpuBackend implements Backend {
         OpChecks.pool("max-pool backward", spec, x, y);
         Shapes.requireSame("max-pool backward", "dy", dy, y);
         Shapes.requireSame("max-pool backward", "dx", dx, x);
-        maxPool.backward(spec, x.shape(), d("max-pool", x), d("max-pool", dy), d("max-pool", dx));
+        String op = "max-pool backward";
+        maxPool.backward(spec, x.shape(), d(op, x), d(op, y), d(op, dy), d(op, dx));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.github.alexnetjava.backend.cpu;
 
+import io.github.alexnetjava.backend.cpu.vector.ElementwiseKernels;
 import io.github.alexnetjava.random.CounterRng;
 
 /**
@@ -10,6 +11,7 @@ final class CpuElementwise {
     /** Chunks smaller than this are not worth a thread hand-off. */
     private static final int GRAIN = 1 << 14;
     private final WorkerPool pool;
+    private final ElementwiseKernels kernels = ElementwiseKernels.get();
 
     CpuElementwise(WorkerPool pool) {
         this.pool = pool;
@@ -24,11 +26,7 @@ final class CpuElementwise {
     }
 
     void reluBackward(float[] y, float[] dy, float[] dx, int n) {
-        pool.parallelFor(n, GRAIN, (w, s, e) -> {
-            for (int i = s; i < e; i++) {
-                dx[i] = y[i] > 0f ? dy[i] : 0f;
-            }
-        });
+        pool.parallelFor(n, GRAIN, (w, s, e) -> kernels.reluBackward(y, dy, dx, s, e));
     }
 
     void axpy(float alpha, float[] x, float[] y, int n) {
