@@ -5,7 +5,7 @@
                                       64x64 (every 4th image 64x80, to exercise "shorter side" rescaling),
                                       tinted with a per-image colour so the RGB covariance is not degenerate,
                                       saved as a mix of JPEG and PNG.
-  broken/{train,val}/<class>/         the bad-input cases: truncated JPEG, text file named .jpg, an empty class
+  broken/{train,val}/<class>/         the bad-input cases: truncated JPEGs (in the data and in the headers), text file named .jpg, an empty class
                                       folder (kept by git through a hidden .gitkeep, which the reader ignores),
                                       a grey JPEG, an Adobe CMYK JPEG, an RGBA PNG.
 
@@ -112,13 +112,16 @@ def make_broken(rng):
     rgba[..., 1] = 30
     rgba[..., 3] = 128
     Image.fromarray(rgba, "RGBA").save(os.path.join(good, "alpha.png"))
-    # truncated JPEG: the first 300 bytes of a valid one
+    # truncated JPEGs: cut inside the entropy-coded data (decoders return a partly grey image with only a
+    # warning, so the reader must treat the warning as corruption), and cut inside the headers
     noise = rng.integers(0, 256, (48, 48, 3), dtype=np.uint8)
     path = os.path.join(bad, "truncated.jpg")
     Image.fromarray(noise, "RGB").save(path, quality=90)
     with open(path, "rb") as f:
         data = f.read()
     with open(path, "wb") as f:
+        f.write(data[:len(data) * 6 // 10])
+    with open(os.path.join(bad, "truncated_header.jpg"), "wb") as f:
         f.write(data[:300])
     with open(os.path.join(bad, "not_an_image.jpg"), "w") as f:
         f.write("this is a text file, not a JPEG\n")

@@ -88,12 +88,15 @@ class ImageDecoderTest {
 
     @Test
     void corruptFilesNameTheFile() {
-        for (String n : new String[] {"truncated.jpg", "not_an_image.jpg"}) {
+        for (String n : new String[] {"truncated.jpg", "truncated_header.jpg", "not_an_image.jpg"}) {
             Path p = BAD.resolve(n);
             CorruptImageException e = assertThrows(CorruptImageException.class, () -> ImageDecoder.decode(p));
             assertTrue(e.getMessage().contains(p.toString()), e.getMessage());
             assertEquals(p.toString(), e.file());
         }
+        CorruptImageException t = assertThrows(CorruptImageException.class,
+                () -> ImageDecoder.decode(BAD.resolve("truncated.jpg")));
+        assertTrue(t.getMessage().contains("truncated data"), t.getMessage()); // cut in the data: only a warning
         CorruptImageException e = assertThrows(CorruptImageException.class,
                 () -> ImageDecoder.decode(BAD.resolve("does-not-exist.jpg")));
         assertTrue(e.getMessage().contains("does-not-exist.jpg"), e.getMessage());
