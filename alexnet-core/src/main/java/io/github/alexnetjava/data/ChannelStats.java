@@ -5,7 +5,6 @@ import java.io.DataOutputStream;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -453,9 +452,5 @@ public final class ChannelStats {
     public String toString() {
         return String.format(Locale.ROOT, "ChannelStats[%d images, mean=%s, eigenvalues=%s]", images,
                 java.util.Arrays.toString(mean), java.util.Arrays.toString(eigenvalues));
-    }
-
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e.getMessage(), e);
     }
 }
