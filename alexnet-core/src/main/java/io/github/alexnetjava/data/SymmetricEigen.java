@@ -36,7 +36,8 @@ public final class SymmetricEigen {
                 throw new IllegalArgumentException("matrix must be square");
             }
             for (int j = 0; j < n; j++) {
-                if (Math.abs(matrix[i][j] - matrix[j][i]) > 1e-9 * (Math.abs(matrix[i][j]) + Math.abs(matrix[j][i]) + 1e-300)) {
+                double tol = 1e-9 * (Math.abs(matrix[i][j]) + Math.abs(matrix[j][i]) + 1e-300);
+                if (Math.abs(matrix[i][j] - matrix[j][i]) > tol) {
                     throw new IllegalArgumentException("matrix must be symmetric: [" + i + "][" + j + "]="
                             + matrix[i][j] + " vs [" + j + "][" + i + "]=" + matrix[j][i]);
                 }

@@ -30,7 +30,9 @@
  *     while (loader.hasNext()) {
  *         Batch b = loader.next();
  *         net.trainStep(cpu.wrap(b.data(), b.tensorShape()), b.labels(), sgd);
- *         if (b.lastInEpoch()) log.info("epoch {}: {} unreadable images skipped", b.epoch(), loader.skipped(b.epoch()));
+ *         if (b.lastInEpoch()) {
+ *             log.info("epoch {}: {} unreadable images skipped", b.epoch(), loader.skipped(b.epoch()));
+ *         }
  *     }
  * }
  * // evaluation: DataLoader.builder(val, transform).mode(DataLoader.Mode.EVAL_TEN_CROP) -> average the 10 views
