@@ -97,24 +97,21 @@ final class CpuMaxPool {
     }
 
     /**
-     * Index of the first element of the window equal to m (or the first NaN when m is NaN). The window is scanned
-     * backwards with a conditional select, not an early exit: which element wins is data-dependent, and a
-     * branch per candidate mispredicts about half the time.
+     * Index of the first element of the window equal to m (or the first NaN when m is NaN). An early exit measured
+     * faster than a branch-free scan of the whole window (32 vs 44 ms for pool1 backward at batch 64).
      */
     private static int first(float[] x, int in, int w, int r0, int r1, int c0, int c1, float m) {
         boolean nan = m != m;
-        int pos = -1;
-        for (int r = r1 - 1; r >= r0; r--) {
+        for (int r = r0; r < r1; r++) {
             int row = in + r * w;
-            for (int c = c1 - 1; c >= c0; c--) {
+            for (int c = c0; c < c1; c++) {
                 float v = x[row + c];
-                pos = (v == m) | ((v != v) & nan) ? row + c : pos;
+                if (v == m || (nan && v != v)) {
+                    return row + c;
+                }
             }
         }
-        if (pos < 0) {
-            throw new IllegalStateException("max-pool backward: output " + m + " not found in its window; was the"
-                    + " input modified between forward and backward?");
-        }
-        return pos;
+        throw new IllegalStateException("max-pool backward: output " + m + " not found in its window; was the"
+                + " input modified between forward and backward?");
     }
 }
