@@ -9,6 +9,21 @@ public interface ElementwiseKernels {
     /** {@code dx[i] = y[i] > 0 ? dy[i] : 0} for i in [from, to); dx may be dy. */
     void reluBackward(float[] y, float[] dy, float[] dx, int from, int to);
 
+    /** {@code sum[p] += sign * a[off+p]^2} for p in [0, n). */
+    void addSquares(float[] a, int off, float[] sum, int n, float sign);
+
+    /** {@code sum[p] += sign * a[off+p]} for p in [0, n). */
+    void add(float[] a, int off, float[] sum, int n, float sign);
+
+    /** LRN output with beta 0.75: {@code s = k + alpha*sum[p]; scale[off+p] = s; y[off+p] = x[off+p] * s^-0.75}. */
+    void lrnForward34(float[] sum, float k, float alpha, float[] x, float[] scale, float[] y, int off, int n);
+
+    /** {@code t[p] = dy[off+p] * y[off+p] / scale[off+p]}. */
+    void lrnGradientTerm(float[] dy, float[] y, float[] scale, int off, float[] t, int n);
+
+    /** LRN input gradient with beta 0.75: {@code dx = dy * scale^-0.75 - coef * x * sum[p]} at off+p. */
+    void lrnBackward34(float[] scale, float[] dy, float[] x, float[] sum, float coef, float[] dx, int off, int n);
+
     /** The implementation for this JVM. */
     static ElementwiseKernels get() {
         return Holder.INSTANCE;
