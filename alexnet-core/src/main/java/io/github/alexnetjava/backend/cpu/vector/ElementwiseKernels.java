@@ -12,6 +12,9 @@ public interface ElementwiseKernels {
     /** {@code sum[p] += sign * a[off+p]^2} for p in [0, n). */
     void addSquares(float[] a, int off, float[] sum, int n, float sign);
 
+    /** {@code dst[dstOff+i] += src[srcOff+i]} for i in [0, n). */
+    void addTo(float[] src, int srcOff, float[] dst, int dstOff, int n);
+
     /** {@code sum[p] += sign * a[off+p]} for p in [0, n). */
     void add(float[] a, int off, float[] sum, int n, float sign);
 

@@ -49,4 +49,11 @@ final class ScalarElementwise implements ElementwiseKernels {
             dx[off + p] = dy[off + p] / (r * (float) Math.sqrt(r)) - coef * x[off + p] * sum[p];
         }
     }
+
+    @Override
+    public void addTo(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) {
+            dst[dstOff + i] += src[srcOff + i];
+        }
+    }
 }

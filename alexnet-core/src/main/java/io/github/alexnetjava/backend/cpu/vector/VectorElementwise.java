@@ -91,4 +91,16 @@ final class VectorElementwise implements ElementwiseKernels {
             dx[off + p] = dy[off + p] / (r * (float) Math.sqrt(r)) - coef * x[off + p] * sum[p];
         }
     }
+
+    @Override
+    public void addTo(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector.fromArray(S, src, srcOff + i).add(FloatVector.fromArray(S, dst, dstOff + i))
+                    .intoArray(dst, dstOff + i);
+        }
+        for (; i < n; i++) {
+            dst[dstOff + i] += src[srcOff + i];
+        }
+    }
 }
