@@ -12,6 +12,15 @@ public interface ElementwiseKernels {
     /** {@code sum[p] += sign * a[off+p]^2} for p in [0, n). */
     void addSquares(float[] a, int off, float[] sum, int n, float sign);
 
+    /** {@code acc[i] = max(acc[i], src[off+i])} for i in [0, n) (NaN propagates, as Math.max). */
+    void maxInto(float[] src, int off, float[] acc, int n);
+
+    /**
+     * Running first-maximum over rows: where {@code src[off+i] > max[i]} (strictly), {@code max[i] = src[off+i]}
+     * and {@code row[i] = r}; earlier rows win ties.
+     */
+    void argmaxInto(float[] src, int off, float[] max, float[] row, float r, int n);
+
     /** {@code dst[dstOff+i] += src[srcOff+i]} for i in [0, n). */
     void addTo(float[] src, int srcOff, float[] dst, int dstOff, int n);
 

@@ -56,4 +56,22 @@ final class ScalarElementwise implements ElementwiseKernels {
             dst[dstOff + i] += src[srcOff + i];
         }
     }
+
+    @Override
+    public void maxInto(float[] src, int off, float[] acc, int n) {
+        for (int i = 0; i < n; i++) {
+            acc[i] = Math.max(acc[i], src[off + i]);
+        }
+    }
+
+    @Override
+    public void argmaxInto(float[] src, int off, float[] max, float[] row, float r, int n) {
+        for (int i = 0; i < n; i++) {
+            float v = src[off + i];
+            if (v > max[i]) {
+                max[i] = v;
+                row[i] = r;
+            }
+        }
+    }
 }

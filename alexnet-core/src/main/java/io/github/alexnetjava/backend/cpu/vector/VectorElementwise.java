@@ -103,4 +103,35 @@ final class VectorElementwise implements ElementwiseKernels {
             dst[dstOff + i] += src[srcOff + i];
         }
     }
+
+    @Override
+    public void maxInto(float[] src, int off, float[] acc, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector.fromArray(S, acc, i).lanewise(VectorOperators.MAX, FloatVector.fromArray(S, src, off + i))
+                    .intoArray(acc, i);
+        }
+        for (; i < n; i++) {
+            acc[i] = Math.max(acc[i], src[off + i]);
+        }
+    }
+
+    @Override
+    public void argmaxInto(float[] src, int off, float[] max, float[] row, float r, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, src, off + i);
+            FloatVector m = FloatVector.fromArray(S, max, i);
+            VectorMask<Float> gt = v.compare(VectorOperators.GT, m);
+            m.blend(v, gt).intoArray(max, i);
+            FloatVector.fromArray(S, row, i).blend(r, gt).intoArray(row, i);
+        }
+        for (; i < n; i++) {
+            float v = src[off + i];
+            if (v > max[i]) {
+                max[i] = v;
+                row[i] = r;
+            }
+        }
+    }
 }
