@@ -96,7 +96,7 @@ final class Im2col {
                         }
                     }
                     for (int kj = 0; kj < kw; kj++) {
-                        System.arraycopy(phases, (kj % sw) * span + kj / sw, col, (rowBase + kj) * p + dstCol, ow);
+                        K.copy(phases, (kj % sw) * span + kj / sw, col, (rowBase + kj) * p + dstCol, ow);
                     }
                 }
             }

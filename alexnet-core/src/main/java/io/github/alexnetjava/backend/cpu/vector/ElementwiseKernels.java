@@ -21,6 +21,9 @@ public interface ElementwiseKernels {
      */
     void argmaxInto(float[] src, int off, float[] max, float[] row, float r, int n);
 
+    /** {@code dst[dstOff+i] = src[srcOff+i]} for i in [0, n): for short runs, where arraycopy's call dominates. */
+    void copy(float[] src, int srcOff, float[] dst, int dstOff, int n);
+
     /** {@code dst[dstOff+i] += src[srcOff+i]} for i in [0, n). */
     void addTo(float[] src, int srcOff, float[] dst, int dstOff, int n);
 

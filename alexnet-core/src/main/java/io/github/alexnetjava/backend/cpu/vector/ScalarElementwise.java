@@ -74,4 +74,9 @@ final class ScalarElementwise implements ElementwiseKernels {
             }
         }
     }
+
+    @Override
+    public void copy(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+        System.arraycopy(src, srcOff, dst, dstOff, n);
+    }
 }
