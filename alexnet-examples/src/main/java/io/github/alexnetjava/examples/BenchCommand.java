@@ -15,6 +15,12 @@ import io.github.alexnetjava.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -118,6 +124,9 @@ final class BenchCommand extends CliCommand {
                     backend.synchronize();
                 }));
             }
+            // Memory after the timed steps, before the layer profile (as bench_pytorch.py's peak_rss_mb).
+            Double peakHeapMb = peakHeapMb();
+            Double rssMb = peakRssMb();
             List<LayerProfiler.Timing> perLayer = List.of();
             if (layers) {
                 err().println("  profiling layers ...");
@@ -138,6 +147,8 @@ final class BenchCommand extends CliCommand {
                 out().printf(Locale.ROOT, "inference: %10.1f images/s  %10.1f ms/batch (median of %d)%n",
                         inferIps, inferMs, iters);
             }
+            out().printf(Locale.ROOT, "memory:    peak heap %.0f MiB, peak RSS %s MiB%n", peakHeapMb,
+                    rssMb == null ? "?" : String.format(Locale.ROOT, "%.0f", rssMb));
             if (json) {
                 out().println(new Json()
                         .put("model", model)
@@ -154,6 +165,8 @@ final class BenchCommand extends CliCommand {
                         .put("infer_ms", nullIfNaN(inferMs))
                         .put("java", System.getProperty("java.version"))
                         .put("vector", VectorSupport.enabled())
+                        .put("peak_heap_mb", peakHeapMb)
+                        .put("rss_mb", rssMb)
                         .put("layers", perLayer.isEmpty() ? null : LayerTable.json(perLayer))
                         .put("date", OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS)
                                 .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)));
@@ -188,6 +201,34 @@ final class BenchCommand extends CliCommand {
         Arrays.sort(s);
         int n = s.length;
         return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    /**
+     * Peak used heap so far in MiB: the sum of each heap pool's peak usage (garbage not yet collected included; the
+     * pools need not peak at the same moment, so this is an upper bound).
+     */
+    static Double peakHeapMb() {
+        long bytes = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+                bytes += pool.getPeakUsage().getUsed();
+            }
+        }
+        return bytes / (1024.0 * 1024.0);
+    }
+
+    /** The process's peak resident set in MiB (VmHWM in /proc/self/status: heap, off-heap and the JVM), or null. */
+    static Double peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or an unexpected format: report nothing
+        }
+        return null;
     }
 
     private static Double nullIfNaN(double v) {
