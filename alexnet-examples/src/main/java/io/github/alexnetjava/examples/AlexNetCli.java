@@ -19,7 +19,7 @@ import java.util.Properties;
         mixinStandardHelpOptions = true,
         versionProvider = AlexNetCli.Version.class,
         description = "AlexNet (Krizhevsky, Sutskever, Hinton 2012) in Java: model summaries, benchmarks, training.",
-        subcommands = {SummaryCommand.class, BenchCommand.class, TrainCommand.class,
+        subcommands = {SummaryCommand.class, BenchCommand.class, TrainCommand.class, Figure1Command.class,
                 CommandLine.HelpCommand.class})
 public final class AlexNetCli implements Runnable {
 
