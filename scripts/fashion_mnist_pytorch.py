@@ -116,14 +116,16 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=DATA)
     ap.add_argument("--epochs", type=int, default=3)
-    ap.add_argument("--batch", type=int, default=128)
+    ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=0.01)
     ap.add_argument("--momentum", type=float, default=0.9)
     ap.add_argument("--weight-decay", type=float, default=5e-4)
     ap.add_argument("--init", choices=["he", "paper", "pytorch-default"], default="he")
     ap.add_argument("--augment", action=argparse.BooleanOptionalAction, default=True,
-                    help="pad 4 + random 28x28 crop + flip (Preprocessing.fashionMnist())")
-    ap.add_argument("--pad", type=int, default=4)
+                    help="random horizontal flips, plus random 28x28 crops of the image padded by --pad pixels")
+    ap.add_argument("--pad", type=int, default=0, help="padding for random crops (train's --padding, default 0)")
+    ap.add_argument("--step-epochs", type=int, default=2,
+                    help="multiply the learning rate by 0.1 every N epochs (0: constant); train's step schedule")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--json", action="store_true", help="one JSON object per epoch")
@@ -155,9 +157,12 @@ def main():
     print(f"pytorch {torch.__version__}, {torch.get_num_threads()} threads, {platform.processor() or platform.machine()};"
           f" alexnet-small twin ({sum(p.numel() for p in net.parameters()):,} parameters), init {a.init},"
           f" batch {a.batch}, lr {a.lr}, momentum {a.momentum}, weight decay {a.weight_decay},"
-          f" augment {a.augment}", flush=True)
+          f" augment {a.augment} (pad {a.pad}), lr x0.1 every {a.step_epochs or 'no'} epochs", flush=True)
     n = xtr_t.shape[0]
     for epoch in range(1, a.epochs + 1):
+        if a.step_epochs > 0:
+            for g in opt.param_groups:
+                g["lr"] = a.lr * 0.1 ** ((epoch - 1) // a.step_epochs)
         net.train()
         perm = torch.randperm(n, generator=gen)
         t0 = time.perf_counter()

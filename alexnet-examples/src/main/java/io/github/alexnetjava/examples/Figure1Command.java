@@ -62,6 +62,11 @@ final class Figure1Command extends CliCommand {
             description = "Measure the training error every N iterations (default: ${DEFAULT-VALUE}).")
     int evalEvery;
 
+    @Option(names = "--eval-late-every",
+            description = "After the first 4 x --eval-every iterations, measure every N instead (default:"
+                    + " --eval-every); a coarser late schedule saves time on a busy machine.")
+    Integer evalLateEvery;
+
     @Option(names = "--eval-size", defaultValue = "10000",
             description = "Images in the fixed training subset the error is measured on (default: ${DEFAULT-VALUE}).")
     int evalSize;
@@ -87,6 +92,10 @@ final class Figure1Command extends CliCommand {
     @Option(names = "--seeds", split = ",", defaultValue = "1,2,3",
             description = "Seeds of the sweep's repeated runs (default: ${DEFAULT-VALUE}).")
     long[] seeds;
+
+    @Option(names = "--paper-max-iterations",
+            description = "Cap of the sweep's paper-initialisation runs (default: --max-iterations).")
+    Integer paperMaxIterations;
 
     @Option(names = "--out", defaultValue = "figure1-runs",
             description = "Folder for the CSV files (default: ${DEFAULT-VALUE}).")
@@ -144,6 +153,11 @@ final class Figure1Command extends CliCommand {
 
     private void runSweep(Backend backend) throws IOException {
         List<Result> all = new ArrayList<>();
+        // A sweep resumes: runs already listed in OUT/summary.csv are not run again.
+        List<Result> done = readSummary(outDir.resolve("summary.csv"));
+        if (!done.isEmpty()) {
+            out().printf("resuming: %d finished runs in %s%n", done.size(), outDir.resolve("summary.csv"));
+        }
         String mainInit = init;
         String[] acts = {"relu", "tanh"};
         double[] best = new double[acts.length];
@@ -158,7 +172,10 @@ final class Figure1Command extends CliCommand {
                 double rate = ordered[i];
                 int last = THRESHOLDS.length - 1;
                 int prune = bestRun != null && bestRun.reached()[last] > 0 ? bestRun.reached()[last] : 0;
-                Result r = run(backend, mainInit, acts[a], rate, seeds[0], maxIterations, stopBelow, prune);
+                Result r = find(done, mainInit, acts[a], rate, seeds[0]);
+                if (r == null) {
+                    r = run(backend, mainInit, acts[a], rate, seeds[0], maxIterations, stopBelow, prune);
+                }
                 all.add(r);
                 writeSummary(all);
                 if (bestRun == null || better(r, bestRun)) {
@@ -176,13 +193,44 @@ final class Figure1Command extends CliCommand {
                     if (in.equals(mainInit) && s == seeds[0]) {
                         continue; // already run in the sweep
                     }
-                    all.add(run(backend, in, acts[a], best[a], s, maxIterations, stopBelow, 0));
+                    Result r = find(done, in, acts[a], best[a], s);
+                    if (r == null) {
+                        int cap = "paper".equals(in) && paperMaxIterations != null ? paperMaxIterations
+                                : maxIterations;
+                        r = run(backend, in, acts[a], best[a], s, cap, stopBelow, 0);
+                    }
+                    all.add(r);
                     writeSummary(all);
                 }
             }
         }
         report(all, mainInit, acts, best);
         report(all, "paper", acts, best);
+    }
+
+    static Result find(List<Result> rs, String in, String act, double rate, long s) {
+        for (Result r : rs) {
+            if (r.init().equals(in) && r.activation().equals(act) && r.lr() == rate && r.seed() == s) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** The runs of an earlier (interrupted) sweep into the same folder. */
+    List<Result> readSummary(Path file) throws IOException {
+        List<Result> rs = new ArrayList<>();
+        if (!Files.isRegularFile(file)) {
+            return rs;
+        }
+        List<String> lines = Files.readAllLines(file);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            rs.add(new Result(f[0], f[1], Double.parseDouble(f[2]), Long.parseLong(f[3]),
+                    new int[] {Integer.parseInt(f[4]), Integer.parseInt(f[5]), Integer.parseInt(f[6])},
+                    Double.parseDouble(f[7]), Double.parseDouble(f[8]), outDir.resolve(f[9])));
+        }
+        return rs;
     }
 
     /** Fewer iterations to the lowest threshold reached by either; else the lower final error. */
@@ -208,7 +256,7 @@ final class Figure1Command extends CliCommand {
     private void report(List<Result> all, String in, String[] acts, double[] best) {
         out().printf(Locale.ROOT, "%n%s initialisation, %d seeds, iterations to reach the training error"
                 + " (mean ± half-range; n/r = not reached by a seed within %d iterations)%n", in, seeds.length,
-                maxIterations);
+                "paper".equals(in) && paperMaxIterations != null ? paperMaxIterations : maxIterations);
         out().printf(Locale.ROOT, "%-6s %-7s %-18s %-18s %-18s %s%n", "act", "lr", "25%", "15%", "10%",
                 "final error");
         double[][] means = new double[acts.length][THRESHOLDS.length];
@@ -350,10 +398,15 @@ final class Figure1Command extends CliCommand {
         return r;
     }
 
-    /** Every {@code evalEvery} iterations, and twice as often during the first 4 x evalEvery (fast early change). */
+    /**
+     * Twice per {@code evalEvery} during the first 4 x evalEvery iterations (the error falls fast there), then every
+     * {@code evalLateEvery} (default evalEvery).
+     */
     boolean evaluateAt(int it) {
-        int early = Math.max(1, evalEvery / 2);
-        return it % evalEvery == 0 || (it <= 4 * evalEvery && it % early == 0);
+        if (it <= 4 * evalEvery) {
+            return it % Math.max(1, evalEvery / 2) == 0;
+        }
+        return it % (evalLateEvery != null ? evalLateEvery : evalEvery) == 0;
     }
 
     /** Error rate on the fixed subset, inference mode. */
