@@ -218,6 +218,9 @@ final class TrainCommand extends CliCommand {
         RunInputs in = openData(spec);
         spec = in.spec;
         Files.createDirectories(runDir);
+        if (threads == null && resumeMeta != null) {
+            threads = spec.threads(); // bit-exact resumption needs the run's thread count
+        }
         int compute = threads != null ? threads : BackendOptions.defaults().threads();
         int decoders = loaderThreads != null ? loaderThreads : DataLoader.defaultThreads();
         ChannelStats stats;
