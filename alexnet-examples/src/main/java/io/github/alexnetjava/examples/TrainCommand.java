@@ -287,7 +287,9 @@ final class TrainCommand extends CliCommand {
             }
             listener.progress.endLine();
             if (trainer.stopped()) {
-                err().println(resumeHint(listener, runDir));
+                if (!listener.interrupted) { // the shutdown hook prints its own hint
+                    err().println("stopped: " + resumeHint(listener, runDir));
+                }
                 return 130;
             }
             printFinal(spec, runDir, rows);
@@ -300,6 +302,7 @@ final class TrainCommand extends CliCommand {
         if (finished.getCount() == 0) {
             return;
         }
+        listener.interrupted = true;
         trainer.requestStop();
         try {
             finished.await(60, TimeUnit.SECONDS);
@@ -332,6 +335,7 @@ final class TrainCommand extends CliCommand {
         final Sgd sgd;
         final Trainer trainer;
         volatile TrainState lastSaved;
+        volatile boolean interrupted;
         int steps;
 
         Listener(Path runDir, RunSpec spec, String statsText, Network net, Sgd sgd, Trainer trainer,
