@@ -85,16 +85,38 @@ public final class TierSelector {
         return null;
     }
 
+    private static final Pattern CANNOT_OPEN = Pattern.compile(
+            "(lib[A-Za-z0-9_+\\-]+\\.so(?:\\.[0-9]+)*): cannot open shared object file: No such file or directory");
+
+    /** A one-line account of a failure: JCuda's loader messages (with nested stack traces) shortened. */
     static String describe(Throwable t) {
         StringBuilder sb = new StringBuilder();
-        for (Throwable c = t; c != null && sb.length() < 600; c = c.getCause()) {
+        for (Throwable c = t; c != null && sb.length() < 400; c = c.getCause()) {
             if (sb.length() > 0) {
                 sb.append(" <- ");
             }
             String m = c.getMessage();
             sb.append(c.getClass().getSimpleName());
             if (m != null) {
-                sb.append(": ").append(m.replaceAll("\\s+", " ").trim());
+                Matcher open = CANNOT_OPEN.matcher(m);
+                String lib = null;
+                while (open.find()) {
+                    if (!open.group(1).startsWith("libJ")) {
+                        lib = open.group(1);
+                        break;
+                    }
+                }
+                if (lib != null) {
+                    sb.append(": ").append(lib).append(": cannot open shared object file (not installed or not on"
+                            + " LD_LIBRARY_PATH)");
+                } else {
+                    String one = m.replaceAll("\\s+", " ").trim();
+                    int cut = one.indexOf("---(start of nested stack traces)");
+                    if (cut > 0) {
+                        one = one.substring(0, cut).trim();
+                    }
+                    sb.append(": ").append(one.length() > 240 ? one.substring(0, 240) + "..." : one);
+                }
             }
         }
         return sb.toString();
