@@ -53,6 +53,8 @@ class KernelSourcesTest {
     }
 
     static List<Path> sources() throws IOException {
+        assumeTrue(Files.isDirectory(sourceDir()), "CUDA sources not found at " + sourceDir()
+                + " (e.g. running from the GPU bundle): nothing to check");
         try (Stream<Path> s = Files.list(sourceDir())) {
             return s.filter(p -> p.toString().endsWith(".cu")).sorted().toList();
         }
