@@ -1,10 +1,10 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Draws the paper's figure 1 from `alexnet figure1 --sweep` CSVs: training error against iterations, ReLU solid
 and tanh dashed (mean over seeds, thin lines per seed), one panel per initialisation; plus the learning-rate sweep.
 
-  python3 scripts/plot_figure1.py RUN_DIR docs/img/figure1.png [docs/img/figure1-lr-sweep.png]
+  /usr/bin/python3 scripts/plot_figure1.py RUN_DIR docs/img/figure1.png [docs/img/figure1-lr-sweep.png]
 
-Uses matplotlib (Debian's python3-matplotlib), headless.
+Uses matplotlib (Debian's python3-matplotlib, hence /usr/bin/python3), headless.
 """
 import csv
 import os
