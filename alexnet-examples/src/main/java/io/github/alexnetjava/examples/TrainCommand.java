@@ -82,6 +82,9 @@ final class TrainCommand extends CliCommand {
             description = "alexnet-small: random S x S crops of the image padded by P pixels (default: 0).")
     Integer padding;
 
+    @Option(names = "--no-flip", description = "No random horizontal flips in training.")
+    boolean noFlip;
+
     @Option(names = "--limit-train", paramLabel = "N", description = "Use only the first N training images.")
     Integer limitTrain;
 
@@ -477,7 +480,7 @@ final class TrainCommand extends CliCommand {
             int s = orDefault(imageSize, fashion ? FashionMnistDataset.SIDE : 32);
             input = new int[] {channels, s, s};
             prepared = fashion && s == FashionMnistDataset.SIDE ? 0 : s;
-            pre = new Preprocessing(s, orDefault(padding, 0), true, 0, Preprocessing.MeanMode.PER_CHANNEL,
+            pre = new Preprocessing(s, orDefault(padding, 0), !noFlip, 0, Preprocessing.MeanMode.PER_CHANNEL,
                     1f / 255f, 0);
         } else {
             if (imageSize != null || padding != null) {
@@ -487,7 +490,8 @@ final class TrainCommand extends CliCommand {
             int crop = "alexnet".equals(m) ? 227 : 224;
             input = new int[] {3, crop, crop};
             prepared = 256;
-            pre = Preprocessing.alexNet().withCrop(crop, 0).withPcaStd(fashion ? 0 : 0.1).withOutputChannels(3);
+            pre = Preprocessing.alexNet().withCrop(crop, 0).withPcaStd(fashion ? 0 : 0.1).withOutputChannels(3)
+                    .withFlip(!noFlip);
         }
         String sched = orDefault(schedule, small ? (fashion ? "step" : "constant") : "plateau");
         if (!RunSpec.SCHEDULES.contains(sched)) {
