@@ -37,10 +37,14 @@ final class RunData {
         return ImageFolderDataset.open(p, split);
     }
 
-    /** Rescaled and centre-cropped to the run's prepared size, and limited. */
-    static Dataset prepared(RunSpec spec, Dataset raw, int limit) {
+    /** Rescaled and centre-cropped to the run's prepared size (kept in {@code cacheDir} if not null), limited. */
+    static Dataset prepared(RunSpec spec, Dataset raw, int limit, Path cacheDir) throws IOException {
         Dataset d = limit > 0 ? Subset.first(raw, limit) : raw;
-        return spec.preparedSize() > 0 ? PreparedDataset.of(d, spec.preparedSize()) : d;
+        if (spec.preparedSize() <= 0) {
+            return d;
+        }
+        return cacheDir != null ? PreparedDataset.cached(d, spec.preparedSize(), cacheDir)
+                : PreparedDataset.of(d, spec.preparedSize());
     }
 
     /** The side of the images the transform receives. */

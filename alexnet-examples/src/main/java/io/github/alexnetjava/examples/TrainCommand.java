@@ -94,6 +94,15 @@ final class TrainCommand extends CliCommand {
     @Option(names = "--strict", description = "Stop at the first unreadable image instead of skipping it.")
     boolean strict;
 
+    @Option(names = "--cache", paramLabel = "DIR", description = "Keep the rescaled (prepared) images in "
+            + "DIR/train and DIR/val, so later epochs and runs skip decoding and resizing (not for Fashion-MNIST"
+            + " at 28x28, which is in memory).")
+    Path cache;
+
+    @Option(names = "--loader-only", description = "Measure the data loader alone: one training epoch of "
+            + "decoding and augmentation without the network; prints its images/s.")
+    boolean loaderOnly;
+
     // ----- optimisation -----
     @Option(names = "--epochs", description = "Epochs in all (with --resume: extend the run to this many).")
     Integer epochs;
@@ -244,6 +253,9 @@ final class TrainCommand extends CliCommand {
                 : resumeMeta.get(RunData.STATS_KEY);
         Transform trainT = RunData.transform(spec, stats, in.train.channels());
         Transform valT = RunData.transform(spec, stats, in.val.channels());
+        if (loaderOnly) {
+            return benchLoader(spec, in.train, trainT, decoders);
+        }
 
         try (Backend backend = createBackend()) {
             Network net = RunData.network(spec, backend);
@@ -296,6 +308,31 @@ final class TrainCommand extends CliCommand {
                 return 130;
             }
             printFinal(spec, runDir, rows);
+        }
+        return 0;
+    }
+
+    /** {@code --loader-only}: one epoch of the training loader, no network. */
+    private int benchLoader(RunSpec spec, Dataset train, Transform t, int decoders) {
+        long images = 0;
+        int skipped = 0;
+        double ips;
+        try (DataLoader loader = DataLoader.builder(train, t).seed(spec.seed()).batchSize(spec.batch())
+                .threads(decoders).strict(strict).build()) {
+            while (loader.hasNext()) {
+                var b = loader.next();
+                images += b.size();
+                skipped += b.skipped();
+            }
+            ips = loader.imagesPerSecond();
+        }
+        out().printf(Locale.ROOT, "loader: %s, %s  %,d images  %.1f images/s  (%d decoding threads, batch %d,"
+                + " skipped %d)%n", spec.source(), spec.describePreprocessing(), images, ips, decoders, spec.batch(),
+                skipped);
+        if (json) {
+            out().println(new Json().put("data", spec.source()).put("input", spec.inputString())
+                    .put("loader_threads", decoders).put("batch", spec.batch()).put("images", images)
+                    .put("loader_images_per_s", ips).put("skipped_images", skipped));
         }
         return 0;
     }
@@ -445,8 +482,12 @@ final class TrainCommand extends CliCommand {
                     spec.epochs(), spec.lr(), spec.momentum(), spec.weightDecay(), spec.schedule(),
                     spec.stepEpochs(), spec.limitTrain(), spec.limitVal(), spec.checkpointEvery(), spec.threads());
         }
-        return new RunInputs(spec, RunData.prepared(spec, rawTrain, spec.limitTrain()),
-                RunData.prepared(spec, rawVal, spec.limitVal()));
+        return new RunInputs(spec, RunData.prepared(spec, rawTrain, spec.limitTrain(), cacheDir("train")),
+                RunData.prepared(spec, rawVal, spec.limitVal(), cacheDir("val")));
+    }
+
+    private Path cacheDir(String split) {
+        return cache == null ? null : cache.resolve(split);
     }
 
     /** A new run's spec from the options and the model's and data's defaults (classes filled in later). */

@@ -181,6 +181,18 @@ class TrainCommandTest {
     }
 
     @Test
+    void loaderAloneAndThePreparedImageCache(@TempDir Path dir) {
+        Run r = run(args(TINY, "train", "--data", MINI.toString(), "--loader-only", "--cache",
+                dir.resolve("cache").toString(), "--out", dir.resolve("r").toString(), "--json"));
+        assertEquals(0, r.code(), r.err());
+        Map<String, String> j = parseFlatJson(r.lastLine());
+        assertEquals("64", j.get("images"));
+        assertTrue(Double.parseDouble(j.get("loader_images_per_s")) > 0, r.lastLine());
+        assertTrue(Files.isRegularFile(dir.resolve("cache/train/prepared-32.u8")));
+        assertTrue(Files.isRegularFile(dir.resolve("cache/val/prepared-32.u8")));
+    }
+
+    @Test
     void emptyOrMalformedRootsAreOneLineErrors(@TempDir Path dir) throws IOException {
         Run empty = run("train", "--data", dir.toString(), "--out", dir.resolve("r").toString());
         assertEquals(2, empty.code());
