@@ -3,6 +3,8 @@ package io.github.alexnetjava.examples;
 import io.github.alexnetjava.backend.Backend;
 import io.github.alexnetjava.data.ChannelStats;
 import io.github.alexnetjava.data.Dataset;
+import io.github.alexnetjava.data.DatasetException;
+import io.github.alexnetjava.data.IdxFormatException;
 import io.github.alexnetjava.data.FashionMnistDataset;
 import io.github.alexnetjava.data.ImageFolderDataset;
 import io.github.alexnetjava.data.PreparedDataset;
@@ -32,7 +34,15 @@ final class RunData {
     static Dataset raw(RunSpec spec, String split) throws IOException {
         Path p = Path.of(spec.dataPath());
         if (FASHION.equals(spec.source())) {
-            return "train".equals(split) ? FashionMnistDataset.train(p) : FashionMnistDataset.test(p);
+            try {
+                return "train".equals(split) ? FashionMnistDataset.train(p) : FashionMnistDataset.test(p);
+            } catch (DatasetException e) {
+                if (e.getMessage().contains("not found") && !(e instanceof IdxFormatException)) {
+                    throw new DatasetException(e.getMessage() + " (install Debian's dataset-fashion-mnist package:"
+                            + " apt-get install dataset-fashion-mnist, or pass --data DIR with the IDX files)", e);
+                }
+                throw e;
+            }
         }
         return ImageFolderDataset.open(p, split);
     }

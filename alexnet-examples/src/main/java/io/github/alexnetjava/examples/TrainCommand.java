@@ -204,6 +204,7 @@ final class TrainCommand extends CliCommand {
         RunSpec spec;
         Map<String, String> resumeMeta = null;
         if (resume != null) {
+            checkResumeOptions();
             runDir = resume;
             Path ckpt = runDir.resolve(CHECKPOINT);
             if (!Files.isRegularFile(ckpt)) {
@@ -310,6 +311,39 @@ final class TrainCommand extends CliCommand {
             printFinal(spec, runDir, rows);
         }
         return 0;
+    }
+
+    /** A resumed run keeps its own settings: reject options that would silently be ignored. */
+    private void checkResumeOptions() {
+        Map<String, Object> fixed = new LinkedHashMap<>();
+        fixed.put("--dataset", dataset);
+        fixed.put("--model", model);
+        fixed.put("--image-size", imageSize);
+        fixed.put("--padding", padding);
+        fixed.put("--no-flip", noFlip ? true : null);
+        fixed.put("--limit-train", limitTrain);
+        fixed.put("--limit-val", limitVal);
+        fixed.put("--batch", batch);
+        fixed.put("--lr", lr);
+        fixed.put("--momentum", momentum);
+        fixed.put("--weight-decay", weightDecay);
+        fixed.put("--schedule", schedule);
+        fixed.put("--step-epochs", stepEpochs);
+        fixed.put("--init", init);
+        fixed.put("--seed", seed);
+        fixed.put("--out", out);
+        fixed.put("--checkpoint-every", checkpointEvery);
+        List<String> given = new ArrayList<>();
+        fixed.forEach((k, v) -> {
+            if (v != null) {
+                given.add(k);
+            }
+        });
+        if (!given.isEmpty()) {
+            throw new IllegalArgumentException("--resume continues the run with the settings stored in its"
+                    + " checkpoint; " + String.join(", ", given) + " cannot be changed (only --epochs, --data,"
+                    + " --threads, --backend, --loader-threads, --cache, --strict, --progress and --json)");
+        }
     }
 
     /** {@code --loader-only}: one epoch of the training loader, no network. */

@@ -112,6 +112,9 @@ class TrainCommandTest {
         // stopped at an epoch end (1 epoch), extended to 2
         assertEquals(0, run(args(TINY, "train", "--data", data, "--epochs", "1", "--checkpoint-every", "2",
                 "--out", byEpoch.toString())).code());
+        Run changed = run("train", "--resume", byEpoch.toString(), "--epochs", "2", "--lr", "0.1");
+        assertEquals(2, changed.code());
+        assertTrue(changed.err().contains("--lr cannot be changed"), changed.err());
         assertEquals(0, run("train", "--resume", byEpoch.toString(), "--epochs", "2").code());
 
         List<float[]> expected = weightsAndMomentum(whole);
@@ -207,6 +210,9 @@ class TrainCommandTest {
         Run missing = run("train", "--resume", dir.resolve("nothing").toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("no checkpoint.ckpt"), missing.err());
+        Run nowhere = run("train", "--data", dir.resolve("does-not-exist").toString());
+        assertEquals(2, nowhere.code());
+        assertTrue(nowhere.err().startsWith("error: ") && nowhere.err().contains("expected"), nowhere.err());
     }
 
     @Test
@@ -254,7 +260,8 @@ class TrainCommandTest {
         assertTrue(r.err().contains("train-images-idx3-ubyte") && r.err().contains("magic"), r.err());
         Run none = run("train", "--dataset", "fashion-mnist", "--data", dir.resolve("nope").toString());
         assertEquals(2, none.code());
-        assertTrue(none.err().contains("not found"), none.err());
+        assertTrue(none.err().contains("not found") && none.err().contains("apt-get install dataset-fashion-mnist"),
+                none.err());
     }
 
     @Test
