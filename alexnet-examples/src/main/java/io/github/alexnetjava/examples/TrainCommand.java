@@ -47,9 +47,8 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train AlexNet on an ImageNet-style folder (--data DIR), Fashion-MNIST (--dataset "
                 + "fashion-mnist) or synthetic data (--synthetic); resume a run exactly with --resume RUN_DIR.",
-                "Defaults depend on the model and data: alexnet-small (He init, constant lr 0.01, batch 64; on "
-                        + "Fashion-MNIST 3 epochs, 1x28x28, lr x0.1 after 2 epochs; on a folder 10 epochs, "
-                        + "3x32x32); alexnet/alexnet-torchvision (paper init, 256-prepared images, random "
+                "Defaults depend on the model and data: alexnet-small (He init, batch 32; on Fashion-MNIST 1x28x28,"
+                        + " 3 epochs, lr 0.02 x0.1 after 2 epochs; on a folder 3x32x32, 10 epochs, constant lr 0.01); alexnet/alexnet-torchvision (paper init, 256-prepared images, random "
                         + "227/224 crops + flips + PCA colour, lr 0.01 divided by 10 on plateaus, batch 128, "
                         + "90 epochs)."})
 final class TrainCommand extends CliCommand {
@@ -578,8 +577,8 @@ final class TrainCommand extends CliCommand {
             throw new IllegalArgumentException("unknown --init '" + in + "'; choose he or paper");
         }
         int e = orDefault(epochs, small ? (fashion ? 3 : 10) : 90);
-        int b = orDefault(batch, small ? 64 : 128);
-        double rate = orDefault(lr, 0.01);
+        int b = orDefault(batch, small ? 32 : 128);
+        double rate = orDefault(lr, small && fashion ? 0.02 : 0.01);
         if (e < 1 || b < 1 || !(rate > 0)) {
             throw new IllegalArgumentException("need --epochs >= 1, --batch >= 1 and --lr > 0, got " + e + ", " + b
                     + ", " + rate);
