@@ -99,7 +99,8 @@ final class RunData {
         Network net = switch (spec.model()) {
             case "alexnet" -> AlexNet.paper(backend, classes, spec.seed());
             case "alexnet-torchvision" -> AlexNet.torchvision(backend, classes, spec.seed());
-            case "alexnet-small" -> AlexNet.small(backend, in[0], in[1], classes, spec.seed());
+            case "alexnet-small" -> AlexNet.small(backend, in[0], in[1], classes, spec.seed(),
+                    spec.dropout());
             default -> throw new IllegalArgumentException("unknown model '" + spec.model() + "'; choose one of "
                     + String.join(", ", AlexNet.MODELS));
         };

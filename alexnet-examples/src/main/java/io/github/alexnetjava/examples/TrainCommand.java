@@ -48,7 +48,7 @@ import picocli.CommandLine.Option;
         description = {"Train AlexNet on an ImageNet-style folder (--data DIR), Fashion-MNIST (--dataset "
                 + "fashion-mnist) or synthetic data (--synthetic); resume a run exactly with --resume RUN_DIR.",
                 "Defaults depend on the model and data: alexnet-small (He init, batch 32; on Fashion-MNIST 1x28x28,"
-                        + " 3 epochs, lr 0.02 x0.1 after 2 epochs; on a folder 3x32x32, 10 epochs, constant lr 0.01); alexnet/alexnet-torchvision (paper init, 256-prepared images, random "
+                        + " 3 epochs, lr 0.02 x0.1 after 2 epochs, no dropout; on a folder 3x32x32, 10 epochs, constant lr 0.01); alexnet/alexnet-torchvision (paper init, 256-prepared images, random "
                         + "227/224 crops + flips + PCA colour, lr 0.01 divided by 10 on plateaus, batch 128, "
                         + "90 epochs)."})
 final class TrainCommand extends CliCommand {
@@ -128,6 +128,11 @@ final class TrainCommand extends CliCommand {
     @Option(names = "--init", description = "Weight initialisation: he (N(0, 2/fan-in)) or paper (N(0, 0.01^2),"
             + " biases 0/1).")
     String init;
+
+    @Option(names = "--dropout", paramLabel = "P", description = "alexnet-small: dropout probability after fc6"
+            + " and fc7 (default: 0 on Fashion-MNIST, where 3 epochs do not overfit and dropout only slows"
+            + " learning; else 0.5, the paper's).")
+    Float dropout;
 
     @Option(names = "--seed", description = "Seed of the initialisation, data order, augmentation and dropout"
             + " (default: 42).")
@@ -246,7 +251,7 @@ final class TrainCommand extends CliCommand {
             spec = new RunSpec(spec.model(), spec.source(), spec.dataPath(), spec.classes(), spec.inputShape(),
                     spec.preparedSize(), spec.pre(), spec.init(), spec.seed(), spec.batch(), spec.epochs(),
                     spec.lr(), spec.momentum(), spec.weightDecay(), spec.schedule(), spec.stepEpochs(),
-                    spec.limitTrain(), spec.limitVal(), spec.checkpointEvery(), compute);
+                    spec.limitTrain(), spec.limitVal(), spec.checkpointEvery(), compute, spec.dropout());
             stats = RunData.stats(runDir.resolve(STATS), in.train, decoders);
         }
         String statsText = Files.exists(runDir.resolve(STATS)) ? Files.readString(runDir.resolve(STATS))
@@ -330,6 +335,7 @@ final class TrainCommand extends CliCommand {
         fixed.put("--step-epochs", stepEpochs);
         fixed.put("--init", init);
         fixed.put("--seed", seed);
+        fixed.put("--dropout", dropout);
         fixed.put("--out", out);
         fixed.put("--checkpoint-every", checkpointEvery);
         List<String> given = new ArrayList<>();
@@ -513,7 +519,8 @@ final class TrainCommand extends CliCommand {
             spec = new RunSpec(spec.model(), spec.source(), spec.dataPath(), rawTrain.classNames(),
                     spec.inputShape(), spec.preparedSize(), spec.pre(), spec.init(), spec.seed(), spec.batch(),
                     spec.epochs(), spec.lr(), spec.momentum(), spec.weightDecay(), spec.schedule(),
-                    spec.stepEpochs(), spec.limitTrain(), spec.limitVal(), spec.checkpointEvery(), spec.threads());
+                    spec.stepEpochs(), spec.limitTrain(), spec.limitVal(), spec.checkpointEvery(), spec.threads(),
+                    spec.dropout());
         }
         return new RunInputs(spec, RunData.prepared(spec, rawTrain, spec.limitTrain(), cacheDir("train")),
                 RunData.prepared(spec, rawVal, spec.limitVal(), cacheDir("val")));
@@ -583,6 +590,10 @@ final class TrainCommand extends CliCommand {
             throw new IllegalArgumentException("need --epochs >= 1, --batch >= 1 and --lr > 0, got " + e + ", " + b
                     + ", " + rate);
         }
+        float d = orDefault(dropout, small && fashion ? 0f : 0.5f);
+        if (!small && dropout != null) {
+            throw new IllegalArgumentException("--dropout is for alexnet-small; " + m + " keeps the paper's 0.5");
+        }
         int lt = orDefault(limitTrain, 0);
         int lv = orDefault(limitVal, 0);
         int every = orDefault(checkpointEvery, 0);
@@ -591,7 +602,7 @@ final class TrainCommand extends CliCommand {
         }
         return new RunSpec(m, source, path, List.of(), input, prepared, pre, in, orDefault(seed, 42L), b, e, rate,
                 orDefault(momentum, 0.9f), orDefault(weightDecay, 5e-4f), sched,
-                orDefault(stepEpochs, small && fashion ? 2 : 30), lt, lv, every, 0);
+                orDefault(stepEpochs, small && fashion ? 2 : 30), lt, lv, every, 0, d);
     }
 
     /** The compute backend from --backend and --threads. */
