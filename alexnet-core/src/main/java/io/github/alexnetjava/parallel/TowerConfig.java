@@ -78,6 +78,32 @@ public record TowerConfig(String name, int inChannels, int imageSize, int[] maps
                 new int[] {2, 1, 1, 1, 1}, new int[] {0, 2, 1, 1, 1}, 32, classes, LrnSpec.paper(), 0.5f);
     }
 
+    /**
+     * {@code AlexNet.small}'s topology (5x5 convs with padding 2, maps 32/64/96/96/64, 256 hidden): for
+     * {@link Connectivity#PAPER} {@link #singleDevice} is exactly {@code AlexNet.small(b, channels, size, ...)}.
+     */
+    public static TowerConfig small(int channels, int size, int classes) {
+        return new TowerConfig("alexnet-small", channels, size, new int[] {32, 64, 96, 96, 64},
+                new int[] {5, 5, 3, 3, 3}, new int[] {1, 1, 1, 1, 1}, new int[] {2, 2, 1, 1, 1}, 256, classes,
+                LrnSpec.paper(), 0.5f);
+    }
+
+    /**
+     * The two-tower config of a model {@link io.github.alexnetjava.model.AlexNet#create} builds: {@code alexnet}
+     * or {@code alexnet-small} (1x28x28); {@code alexnet-torchvision} has no two-tower form.
+     */
+    public static TowerConfig forModel(String model, int classes) {
+        switch (model) {
+            case "alexnet":
+                return paper(classes);
+            case "alexnet-small":
+                return small(1, 28, classes);
+            default:
+                throw new IllegalArgumentException("model '" + model + "' has no two-tower form; use alexnet or"
+                        + " alexnet-small");
+        }
+    }
+
     /** The conv spec of conv {@code i} (1..5) on one device with the given groups and input channels. */
     Conv2dSpec conv(int i, int in, int out, int groups) {
         return Conv2dSpec.of(in, out, kernels[i - 1], strides[i - 1], pads[i - 1], groups);
