@@ -84,6 +84,10 @@ final class TrainCommand extends CliCommand {
             description = "Worker threads (default: -Dalexnet.threads, else one per core).")
     Integer threads;
 
+    @Option(names = "--devices", defaultValue = "1",
+            description = "1, or 2 to train the paper's two-tower split over two devices (default: ${DEFAULT-VALUE}).")
+    int devices;
+
     @Option(names = "--json", description = "Print the final figures as one JSON object on the last line.")
     boolean json;
 
@@ -120,10 +124,11 @@ final class TrainCommand extends CliCommand {
                 Initialization.he(net.parameters(), seed);
             }
             Sgd sgd = new Sgd(momentum, weightDecay, LearningRateSchedule.constant(lr));
+            try (TrainDevices model = TrainDevices.of(net, MODEL, CLASSES, devices, name, threads)) {
             out().printf(Locale.ROOT, "train: %s on synthetic data (%d train, %d validation, %d classes, 1x%dx%d),"
                             + " %d epochs, batch %d, lr %s, momentum %s, weight decay %s, %s init, %s%n",
                     MODEL, train.count(), val.count(), CLASSES, SIZE, SIZE, epochs, batch, lr, momentum,
-                    weightDecay, init, backend.description());
+                    weightDecay, init, model.describe());
             out().flush();
 
             SplittableRandom shuffle = new SplittableRandom(seed + 3);
@@ -150,8 +155,8 @@ final class TrainCommand extends CliCommand {
                     int n = Math.min(batch, order.length - from);
                     int[] labels = new int[n];
                     float[] xs = train.batch(order, from, n, labels);
-                    Tensor x = backend.fromArray(xs, n, 1, SIZE, SIZE);
-                    float loss = net.trainStep(x, labels, sgd);
+                    Tensor x = model.inputBackend().fromArray(xs, n, 1, SIZE, SIZE);
+                    float loss = model.trainStep(x, labels, sgd);
                     lossSum += (double) loss * n;
                     seen += n;
                 }
@@ -160,7 +165,7 @@ final class TrainCommand extends CliCommand {
                 trainSeconds += epochSeconds;
                 trainedImages += seen;
                 trainLoss = lossSum / seen;
-                acc = evaluate(net, backend, val);
+                acc = evaluate(model, val);
                 sgd.schedule().epochEnd(epoch, 1 - acc[0]);
                 double elapsed = (System.nanoTime() - start) / 1e9;
                 double eta = elapsed / epoch * (epochs - epoch);
@@ -183,21 +188,23 @@ final class TrainCommand extends CliCommand {
                         .put("val_top1", acc[0])
                         .put("val_top5", acc[1])
                         .put("images_per_s", ips)
-                        .put("backend", backend.name()));
+                        .put("backend", backend.name())
+                        .put("devices", devices));
+            }
             }
         }
         return 0;
     }
 
     /** Top-1 and top-5 accuracy (fractions) on a split, without dropout. */
-    private double[] evaluate(Network net, Backend backend, SyntheticDataset.Split split) {
+    private double[] evaluate(TrainDevices net, SyntheticDataset.Split split) {
         int top1 = 0;
         int top5 = 0;
         for (int from = 0; from < split.count(); from += batch) {
             int n = Math.min(batch, split.count() - from);
             int[] labels = new int[n];
             float[] xs = split.batch(null, from, n, labels);
-            float[] z = net.forward(backend.fromArray(xs, n, 1, SIZE, SIZE), Pass.inference()).toArray();
+            float[] z = net.forward(net.inputBackend().fromArray(xs, n, 1, SIZE, SIZE), Pass.inference()).toArray();
             int k = z.length / n;
             for (int i = 0; i < n; i++) {
                 float target = z[i * k + labels[i]];
