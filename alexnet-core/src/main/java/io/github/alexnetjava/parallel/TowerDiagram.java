@@ -73,6 +73,44 @@ public final class TowerDiagram {
         return String.format(Locale.ROOT, "%,d", v);
     }
 
+    /**
+     * A Markdown table of the bytes each edge moves per image, forward (backward moves the same), for every
+     * connectivity pattern of {@code cfg}, from {@link ExchangeCount}.
+     */
+    public static String bytesTable(TowerConfig cfg) {
+        StringBuilder s = new StringBuilder("| edge (reader ← tensor) |");
+        for (Connectivity c : Connectivity.values()) {
+            s.append(' ').append(c.label()).append(" |");
+        }
+        s.append("\n|---|");
+        s.append("---:|".repeat(Connectivity.values().length)).append('\n');
+        String[][] rows = {{"conv2", "conv2 ← pool1"}, {"conv3", "conv3 ← pool2"}, {"conv4", "conv4 ← conv3"},
+            {"conv5", "conv5 ← conv4"}, {"fc6", "fc6 ← pool5"}, {"fc7", "fc7 ← fc6"}, {"fc8", "fc8 ← fc7 (to device 0)"}};
+        for (String[] r : rows) {
+            s.append("| ").append(r[1]).append(" |");
+            for (Connectivity c : Connectivity.values()) {
+                Long v = ExchangeCount.forwardBytesPerImageByEdge(cfg, c).get(r[0]);
+                s.append(' ').append(v == null ? "–" : fmt(v)).append(" |");
+            }
+            s.append('\n');
+        }
+        s.append("| **forward, per image** |");
+        for (Connectivity c : Connectivity.values()) {
+            s.append(" **").append(fmt(ExchangeCount.forwardBytesPerImage(cfg, c))).append("** |");
+        }
+        s.append("\n| **training step, per image** (forward + backward) |");
+        for (Connectivity c : Connectivity.values()) {
+            s.append(" **").append(fmt(ExchangeCount.trainingBytesPerStep(cfg, c, 1))).append("** |");
+        }
+        s.append("\n| training step at batch 128 |");
+        for (Connectivity c : Connectivity.values()) {
+            s.append(' ').append(String.format(Locale.ROOT, "%.1f MB",
+                    ExchangeCount.trainingBytesPerStep(cfg, c, 128) / 1e6)).append(" |");
+        }
+        s.append('\n');
+        return s.toString();
+    }
+
     /** Prints the Mermaid text of the paper network for a connectivity (default: paper). */
     public static void main(String[] args) {
         Connectivity c = args.length > 0 ? Connectivity.parse(args[0]) : Connectivity.PAPER;

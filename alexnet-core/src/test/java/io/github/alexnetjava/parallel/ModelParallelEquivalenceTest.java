@@ -2,6 +2,7 @@ package io.github.alexnetjava.parallel;
 
 import io.github.alexnetjava.backend.BackendOptions;
 import io.github.alexnetjava.backend.cpu.CpuBackend;
+import io.github.alexnetjava.model.AlexNet;
 import io.github.alexnetjava.model.Initialization;
 import io.github.alexnetjava.nn.Network;
 import io.github.alexnetjava.nn.Parameter;
@@ -16,6 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.util.Map;
 
 import static io.github.alexnetjava.parallel.SplitAssert.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -47,6 +49,28 @@ class ModelParallelEquivalenceTest {
         }
         Pass pass = Pass.training(net.seed(), step);
         assertClose("training logits", net.forward(x, pass).toArray(), split.forward(x, pass).toArray());
+    }
+
+    @Test
+    void thePaperPatternsSingleDeviceEquivalentIsAlexNetItself() {
+        // AlexNet.small has the paper's layer structure; AlexNet.paper is checked the same way (by importing its
+        // weights layer by layer) in PaperShapesSplitTest.
+        try (CpuBackend b = new CpuBackend(new BackendOptions(1, 0))) {
+            Network a = AlexNet.small(b, 1, 28, 10, 5);
+            Network s = TowerConfig.small(1, 28, 10).singleDevice(b, Connectivity.PAPER, 5);
+            assertEquals(a.name(), s.name());
+            assertEquals(a.layers().size(), s.layers().size());
+            for (int i = 0; i < a.layers().size(); i++) {
+                assertEquals(a.layers().get(i).name(), s.layers().get(i).name());
+                assertEquals(a.layers().get(i).getClass(), s.layers().get(i).getClass());
+            }
+            for (Parameter p : a.parameters()) {
+                Parameter q = s.parameter(p.name());
+                assertArrayEquals(p.shape(), q.shape(), p.name());
+                assertArrayEquals(p.value().toArray(), q.value().toArray(), p.name());
+            }
+            assertArrayEquals(a.outputShape(2), s.outputShape(2));
+        }
     }
 
     @ParameterizedTest
