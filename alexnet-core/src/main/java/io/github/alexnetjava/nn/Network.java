@@ -193,6 +193,15 @@ public final class Network {
         return l;
     }
 
+    /**
+     * The softmax probabilities {@code [N, classes]} of the last training forward pass ({@link #trainStep} or
+     * {@link #computeGradients}), with that pass's dropout; for training accuracy. Overwritten by the next training
+     * step; null before the first.
+     */
+    public Tensor lastTrainingProbabilities() {
+        return loss.probabilities();
+    }
+
     /** Softmax probabilities for a batch, without dropout. */
     public Tensor predict(Tensor x) {
         Tensor logits = forward(x, Pass.inference());

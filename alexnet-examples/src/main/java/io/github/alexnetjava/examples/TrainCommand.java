@@ -3,227 +3,532 @@ package io.github.alexnetjava.examples;
 import io.github.alexnetjava.backend.Backend;
 import io.github.alexnetjava.backend.BackendOptions;
 import io.github.alexnetjava.backend.Backends;
+import io.github.alexnetjava.checkpoint.Checkpoint;
+import io.github.alexnetjava.checkpoint.CheckpointException;
+import io.github.alexnetjava.data.ChannelStats;
+import io.github.alexnetjava.data.DataLoader;
+import io.github.alexnetjava.data.Dataset;
+import io.github.alexnetjava.data.DatasetException;
+import io.github.alexnetjava.data.FashionMnistDataset;
+import io.github.alexnetjava.data.Preprocessing;
+import io.github.alexnetjava.data.Transform;
 import io.github.alexnetjava.model.AlexNet;
-import io.github.alexnetjava.model.Initialization;
 import io.github.alexnetjava.nn.Network;
-import io.github.alexnetjava.nn.Pass;
-import io.github.alexnetjava.optim.LearningRateSchedule;
 import io.github.alexnetjava.optim.Sgd;
-import io.github.alexnetjava.tensor.Tensor;
+import io.github.alexnetjava.train.EpochMetrics;
+import io.github.alexnetjava.train.MetricsCsv;
+import io.github.alexnetjava.train.TrainState;
+import io.github.alexnetjava.train.Trainer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.Locale;
-import java.util.SplittableRandom;
-
 /**
- * {@code alexnet train}: trains {@code alexnet-small} (1x28x28, 10 classes) with the paper's SGD. Until real data
- * sources land, the only data is {@code --synthetic}: a seeded, learnable {@link SyntheticDataset} of 1,024
- * training and 256 validation images (about 95% validation top-1 after the default 3 epochs).
+ * {@code alexnet train}: trains on an ImageNet-style folder ({@code --data DIR}), Fashion-MNIST
+ * ({@code --dataset fashion-mnist}) or generated data ({@code --synthetic}), writing {@code RUN_DIR/checkpoint.ckpt}
+ * (atomically, each epoch), {@code metrics.csv} and {@code curves.png}; {@code --resume RUN_DIR} continues a run
+ * exactly. The steps: {@link #plan} (options to a {@link RunSpec}), {@link #openData}, {@link #createBackend},
+ * then {@link Trainer#run} with a {@link Listener} that prints, records and checkpoints.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train alexnet-small on a synthetic, learnable 10-class dataset (--synthetic).")
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train AlexNet on an ImageNet-style folder (--data DIR), Fashion-MNIST (--dataset "
+                + "fashion-mnist) or synthetic data (--synthetic); resume a run exactly with --resume RUN_DIR.",
+                "Defaults depend on the model and data: alexnet-small (He init, constant lr 0.01, batch 64; on "
+                        + "Fashion-MNIST 3 epochs, 1x28x28, lr x0.1 after 2 epochs; on a folder 10 epochs, "
+                        + "3x32x32); alexnet/alexnet-torchvision (paper init, 256-prepared images, random "
+                        + "227/224 crops + flips + PCA colour, lr 0.01 divided by 10 on plateaus, batch 128, "
+                        + "90 epochs)."})
 final class TrainCommand extends CliCommand {
-    static final String MODEL = "alexnet-small";
-    static final int CLASSES = 10;
-    static final int SIZE = 28;
-    /** Prototype peak value and pixel noise: noisy enough that single pixels do not give the class away. */
-    static final float AMPLITUDE = 1f;
-    static final float NOISE = 0.5f;
+    static final String CHECKPOINT = "checkpoint.ckpt";
+    static final String METRICS = "metrics.csv";
+    static final String CURVES = "curves.png";
+    static final String STATS = "channel-stats.txt";
 
-    @Option(names = "--synthetic", description = "Train on generated data (the only data source in this version).")
-    boolean synthetic;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "Not supported yet in this version.")
+    // ----- data -----
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "ImageNet-style root (DIR/train/<class>/*.jpg, DIR/val/<class>/...); with --dataset "
+                    + "fashion-mnist the directory of its IDX files (default " + "/usr/share/datasets/fashion-mnist).")
     String data;
 
-    @Option(names = "--dataset", paramLabel = "NAME", description = "Not supported yet in this version.")
+    @Option(names = "--dataset", paramLabel = "NAME", description = "A known dataset: fashion-mnist.")
     String dataset;
 
-    @Option(names = "--epochs", defaultValue = "3", description = "Epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--synthetic", description = "Train alexnet-small on generated data (no files needed).")
+    boolean synthetic;
 
-    @Option(names = "--batch", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).")
-    int batch;
+    @Option(names = "--model", description = "alexnet, alexnet-small or alexnet-torchvision (default: "
+            + "alexnet-small).")
+    String model;
 
-    @Option(names = "--lr", defaultValue = "0.01", description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    double lr;
+    @Option(names = "--image-size", paramLabel = "S",
+            description = "alexnet-small's input side (default: 28 on Fashion-MNIST, 32 on a folder).")
+    Integer imageSize;
 
-    @Option(names = "--momentum", defaultValue = "0.9", description = "Momentum (default: ${DEFAULT-VALUE}).")
-    float momentum;
+    @Option(names = "--padding", paramLabel = "P",
+            description = "alexnet-small: random S x S crops of the image padded by P pixels (default: 0).")
+    Integer padding;
 
-    @Option(names = "--weight-decay", defaultValue = "5e-4",
-            description = "Weight decay (default: ${DEFAULT-VALUE}).")
-    float weightDecay;
+    @Option(names = "--limit-train", paramLabel = "N", description = "Use only the first N training images.")
+    Integer limitTrain;
 
-    enum Init { he, paper }
+    @Option(names = "--limit-val", paramLabel = "N", description = "Use only the first N validation images.")
+    Integer limitVal;
 
-    @Option(names = "--init", defaultValue = "he",
-            description = "Weight initialisation: he (N(0, 2/fan-in), biases 0) or paper (N(0, 0.01^2), biases 0/1;"
-                    + " learns too slowly for a short run of alexnet-small) (default: ${DEFAULT-VALUE}).")
-    Init init;
+    @Option(names = "--strict", description = "Stop at the first unreadable image instead of skipping it.")
+    boolean strict;
 
-    @Option(names = "--seed", defaultValue = "42",
-            description = "Seed of the data, initialisation and dropout (default: ${DEFAULT-VALUE}).")
-    long seed;
+    // ----- optimisation -----
+    @Option(names = "--epochs", description = "Epochs in all (with --resume: extend the run to this many).")
+    Integer epochs;
 
-    // 1,024 + 256 images keep the default run (3 epochs, 48 steps) well under a minute on two cores.
-    @Option(names = "--train-size", defaultValue = "1024",
-            description = "Synthetic training images (default: ${DEFAULT-VALUE}).")
-    int trainSize;
+    @Option(names = "--batch", description = "Batch size.")
+    Integer batch;
 
-    @Option(names = "--val-size", defaultValue = "256",
-            description = "Synthetic validation images (default: ${DEFAULT-VALUE}).")
-    int valSize;
+    @Option(names = "--lr", description = "Initial learning rate.")
+    Double lr;
 
+    @Option(names = "--momentum", description = "Momentum (default: 0.9).")
+    Float momentum;
+
+    @Option(names = "--weight-decay", description = "Weight decay (default: 5e-4).")
+    Float weightDecay;
+
+    @Option(names = "--schedule", description = "constant, step (x0.1 every --step-epochs) or plateau (the "
+            + "paper: x0.1 when the validation error stops improving).")
+    String schedule;
+
+    @Option(names = "--step-epochs", paramLabel = "N", description = "Period of the step schedule.")
+    Integer stepEpochs;
+
+    @Option(names = "--init", description = "Weight initialisation: he (N(0, 2/fan-in)) or paper (N(0, 0.01^2),"
+            + " biases 0/1).")
+    String init;
+
+    @Option(names = "--seed", description = "Seed of the initialisation, data order, augmentation and dropout"
+            + " (default: 42).")
+    Long seed;
+
+    // ----- run directory -----
+    @Option(names = "--out", paramLabel = "RUN_DIR",
+            description = "Run directory for checkpoint.ckpt, metrics.csv, curves.png (default: runs/train-<time>).")
+    Path out;
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR",
+            description = "Continue the run in RUN_DIR exactly where its last checkpoint stopped.")
+    Path resume;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N",
+            description = "Also checkpoint every N batches inside an epoch (default: 0, at epoch ends only).")
+    Integer checkpointEvery;
+
+    // ----- compute -----
     @Option(names = "--backend",
             description = "Backend name (default: -Dalexnet.backend, ALEXNET_BACKEND or cpu).")
     String backendName;
 
     @Option(names = "--threads",
-            description = "Worker threads (default: -Dalexnet.threads, else one per core).")
+            description = "Compute threads (default: -Dalexnet.threads, else one per core).")
     Integer threads;
 
-    @Option(names = "--devices", defaultValue = "1",
-            description = "1, or 2 to train the paper's two-tower split over two devices (default: ${DEFAULT-VALUE}).")
-    int devices;
+    @Option(names = "--loader-threads", paramLabel = "N", description = "Image decoding threads (default: 1 per "
+            + "core minus one, at least 1).")
+    Integer loaderThreads;
+
+    // ----- synthetic only -----
+    @Option(names = "--train-size", defaultValue = "1024",
+            description = "--synthetic: training images (default: ${DEFAULT-VALUE}).")
+    int trainSize;
+
+    @Option(names = "--val-size", defaultValue = "256",
+            description = "--synthetic: validation images (default: ${DEFAULT-VALUE}).")
+    int valSize;
+
+    // ----- output -----
+    @Option(names = "--progress", description = "auto (a redrawn bar on a terminal, else periodic lines), bar, "
+            + "lines or none (default: auto).")
+    String progressMode;
 
     @Option(names = "--json", description = "Print the final figures as one JSON object on the last line.")
     boolean json;
 
+    /** Test hook: act as if interrupted (Ctrl-C) after this many training steps of this invocation. */
+    @Option(names = "--stop-after", hidden = true)
+    Integer stopAfter;
+
     @Override
-    protected int execute() {
-        if (data != null || dataset != null) {
-            err().println("error: " + (data != null ? "--data" : "--dataset")
-                    + " is not supported yet in this version; real data sources come with a later release."
-                    + " Use --synthetic.");
-            return CliErrors.USAGE;
-        }
-        if (!synthetic) {
-            err().println("error: train needs a data source; this version has only --synthetic");
-            return CliErrors.USAGE;
-        }
-        if (epochs < 1 || batch < 1 || trainSize < 1 || valSize < 1) {
-            throw new IllegalArgumentException("need --epochs, --batch, --train-size and --val-size >= 1, got "
-                    + epochs + ", " + batch + ", " + trainSize + ", " + valSize);
-        }
-        if (!(lr > 0)) {
-            throw new IllegalArgumentException("--lr must be positive, got " + lr);
-        }
-
-        SyntheticDataset gen = new SyntheticDataset(CLASSES, 1, SIZE, AMPLITUDE, NOISE, 0, seed);
-        SyntheticDataset.Split train = gen.generate(trainSize, seed + 1);
-        SyntheticDataset.Split val = gen.generate(valSize, seed + 2);
-
-        String name = backendName != null ? backendName : Backends.configuredName();
-        BackendOptions options = new BackendOptions(
-                threads != null ? threads : BackendOptions.defaults().threads(), 0);
-        try (Backend backend = Backends.create(name, options)) {
-            Network net = AlexNet.create(MODEL, backend, CLASSES, seed);
-            if (init == Init.he) {
-                Initialization.he(net.parameters(), seed);
+    protected int execute() throws Exception {
+        if (synthetic) {
+            if (data != null || dataset != null || resume != null) {
+                throw new IllegalArgumentException("--synthetic takes no --data, --dataset or --resume");
             }
-            Sgd sgd = new Sgd(momentum, weightDecay, LearningRateSchedule.constant(lr));
-            try (TrainDevices model = TrainDevices.of(net, MODEL, CLASSES, devices, name, threads)) {
-            out().printf(Locale.ROOT, "train: %s on synthetic data (%d train, %d validation, %d classes, 1x%dx%d),"
-                            + " %d epochs, batch %d, lr %s, momentum %s, weight decay %s, %s init, %s%n",
-                    MODEL, train.count(), val.count(), CLASSES, SIZE, SIZE, epochs, batch, lr, momentum,
-                    weightDecay, init, model.describe());
+            return new SyntheticTraining(orDefault(epochs, 3), orDefault(batch, 64), orDefault(lr, 0.01),
+                    orDefault(momentum, 0.9f), orDefault(weightDecay, 5e-4f), orDefault(init, "he"),
+                    orDefault(seed, 42L), trainSize, valSize, json).run(createBackend(), out());
+        }
+        try {
+            return trainReal();
+        } catch (DatasetException | CheckpointException | UncheckedIOException e) {
+            // bad input: one line naming what is wrong, exit 2
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private int trainReal() throws IOException {
+        Path runDir;
+        RunSpec spec;
+        Map<String, String> resumeMeta = null;
+        if (resume != null) {
+            runDir = resume;
+            Path ckpt = runDir.resolve(CHECKPOINT);
+            if (!Files.isRegularFile(ckpt)) {
+                throw new IllegalArgumentException("--resume " + runDir + ": no " + CHECKPOINT + " there (expected"
+                        + " the run directory of an earlier 'alexnet train --out RUN_DIR')");
+            }
+            resumeMeta = Checkpoint.read(ckpt).metadata();
+            spec = RunSpec.fromMetadata(resumeMeta, ckpt.toString());
+            if (epochs != null) {
+                spec = spec.withEpochs(epochs);
+            }
+            if (data != null) {
+                spec = spec.withDataPath(Path.of(data).toAbsolutePath().normalize().toString());
+            }
+        } else {
+            runDir = out != null ? out : Path.of("runs", "train-"
+                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+            if (Files.exists(runDir.resolve(CHECKPOINT))) {
+                throw new IllegalArgumentException("run directory " + runDir + " already holds a run; continue it"
+                        + " with --resume " + runDir + " or choose another --out");
+            }
+            spec = null;
+        }
+        RunInputs in = openData(spec);
+        spec = in.spec;
+        Files.createDirectories(runDir);
+        if (threads == null && resumeMeta != null) {
+            threads = spec.threads(); // bit-exact resumption needs the run's thread count
+        }
+        int compute = threads != null ? threads : BackendOptions.defaults().threads();
+        int decoders = loaderThreads != null ? loaderThreads : DataLoader.defaultThreads();
+        ChannelStats stats;
+        if (resumeMeta != null) {
+            stats = RunData.stats(resumeMeta, runDir.resolve(CHECKPOINT).toString());
+            if (compute != spec.threads()) {
+                err().printf(Locale.ROOT, "warning: the run used %d compute threads, this one %d: results will"
+                        + " not be bit-identical to an uninterrupted run%n", spec.threads(), compute);
+            }
+        } else {
+            spec = new RunSpec(spec.model(), spec.source(), spec.dataPath(), spec.classes(), spec.inputShape(),
+                    spec.preparedSize(), spec.pre(), spec.init(), spec.seed(), spec.batch(), spec.epochs(),
+                    spec.lr(), spec.momentum(), spec.weightDecay(), spec.schedule(), spec.stepEpochs(),
+                    spec.limitTrain(), spec.limitVal(), spec.checkpointEvery(), compute);
+            stats = RunData.stats(runDir.resolve(STATS), in.train, decoders);
+        }
+        String statsText = Files.exists(runDir.resolve(STATS)) ? Files.readString(runDir.resolve(STATS))
+                : resumeMeta.get(RunData.STATS_KEY);
+        Transform trainT = RunData.transform(spec, stats, in.train.channels());
+        Transform valT = RunData.transform(spec, stats, in.val.channels());
+
+        try (Backend backend = createBackend()) {
+            Network net = RunData.network(spec, backend);
+            Sgd sgd = new Sgd(spec.momentum(), spec.weightDecay(), spec.newSchedule());
+            TrainState state = TrainState.start();
+            List<EpochMetrics> history = new ArrayList<>();
+            if (resumeMeta != null) {
+                Map<String, String> meta = Checkpoint.load(runDir.resolve(CHECKPOINT), net, sgd);
+                state = TrainState.fromMetadata(meta);
+                int done = state.epoch();
+                for (EpochMetrics m : MetricsCsv.read(runDir.resolve(METRICS))) {
+                    if (m.epoch() <= done) {
+                        history.add(m);
+                    }
+                }
+            }
+            out().printf(Locale.ROOT, "train: %s (%s, %,d parameters) on %s %s: %,d train / %,d validation images,"
+                            + " %d classes; %s%n", spec.model(), spec.inputString(), net.parameterCount(),
+                    spec.source(), spec.dataPath(), in.train.size(), in.val.size(), spec.classes().size(),
+                    spec.describePreprocessing());
+            out().printf(Locale.ROOT, "  %d epochs, batch %d, %s, momentum %s, weight decay %s, %s init, seed %d,"
+                            + " %s, run dir %s%s%n", spec.epochs(), spec.batch(), spec.describeSchedule(),
+                    spec.momentum(), spec.weightDecay(), spec.init(), spec.seed(), backend.description(), runDir,
+                    resumeMeta != null ? ", resuming at epoch " + (state.epoch() + 1) + " batch " + state.batch()
+                            : "");
             out().flush();
 
-            SplittableRandom shuffle = new SplittableRandom(seed + 3);
-            int[] order = new int[train.count()];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            long start = System.nanoTime();
-            double trainLoss = Double.NaN;
-            double[] acc = {Double.NaN, Double.NaN};
-            double trainSeconds = 0;
-            long trainedImages = 0;
-            for (int epoch = 1; epoch <= epochs; epoch++) {
-                for (int i = order.length - 1; i > 0; i--) {
-                    int j = shuffle.nextInt(i + 1);
-                    int t = order[i];
-                    order[i] = order[j];
-                    order[j] = t;
+            Trainer trainer = new Trainer(net, sgd, in.train, trainT, in.val, valT, new Trainer.Config(spec.batch(),
+                    spec.epochs(), spec.seed(), decoders, strict, spec.checkpointEvery(), false));
+            Listener listener = new Listener(runDir, spec, statsText, net, sgd, trainer, state);
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread hook = new Thread(() -> onInterrupt(trainer, finished, listener, runDir), "alexnet-train-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            List<EpochMetrics> rows;
+            try {
+                rows = trainer.run(state, history, listener);
+            } finally {
+                finished.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running: it prints the resume hint
                 }
-                long t0 = System.nanoTime();
-                double lossSum = 0;
-                int seen = 0;
-                for (int from = 0; from < order.length; from += batch) {
-                    int n = Math.min(batch, order.length - from);
-                    int[] labels = new int[n];
-                    float[] xs = train.batch(order, from, n, labels);
-                    Tensor x = model.inputBackend().fromArray(xs, n, 1, SIZE, SIZE);
-                    float loss = model.trainStep(x, labels, sgd);
-                    lossSum += (double) loss * n;
-                    seen += n;
+            }
+            listener.progress.endLine();
+            if (trainer.stopped()) {
+                if (!listener.interrupted) { // the shutdown hook prints its own hint
+                    err().println("stopped: " + resumeHint(listener, runDir));
                 }
-                backend.synchronize();
-                double epochSeconds = (System.nanoTime() - t0) / 1e9;
-                trainSeconds += epochSeconds;
-                trainedImages += seen;
-                trainLoss = lossSum / seen;
-                acc = evaluate(model, val);
-                sgd.schedule().epochEnd(epoch, 1 - acc[0]);
-                double elapsed = (System.nanoTime() - start) / 1e9;
-                double eta = elapsed / epoch * (epochs - epoch);
-                out().printf(Locale.ROOT, "epoch %d/%d  loss %.4f  %.1f images/s  val top-1 %.2f%%  top-5 %.2f%%"
-                                + "  elapsed %s  ETA %s%n", epoch, epochs, trainLoss, seen / epochSeconds,
-                        100 * acc[0], 100 * acc[1], clock(elapsed), clock(eta));
-                out().flush();
+                return 130;
             }
-            double ips = trainedImages / trainSeconds;
-            out().printf(Locale.ROOT, "done: %d epochs  train loss %.4f  val top-1 %.2f%%  top-5 %.2f%%"
-                            + "  %.1f images/s  %s total%n", epochs, trainLoss, 100 * acc[0], 100 * acc[1], ips,
-                    clock((System.nanoTime() - start) / 1e9));
-            if (json) {
-                out().println(new Json()
-                        .put("model", MODEL)
-                        .put("data", "synthetic")
-                        .put("epochs", epochs)
-                        .put("batch", batch)
-                        .put("train_loss", trainLoss)
-                        .put("val_top1", acc[0])
-                        .put("val_top5", acc[1])
-                        .put("images_per_s", ips)
-                        .put("backend", backend.name())
-                        .put("devices", devices));
-            }
-            }
+            printFinal(spec, runDir, rows);
         }
         return 0;
     }
 
-    /** Top-1 and top-5 accuracy (fractions) on a split, without dropout. */
-    private double[] evaluate(TrainDevices net, SyntheticDataset.Split split) {
-        int top1 = 0;
-        int top5 = 0;
-        for (int from = 0; from < split.count(); from += batch) {
-            int n = Math.min(batch, split.count() - from);
-            int[] labels = new int[n];
-            float[] xs = split.batch(null, from, n, labels);
-            float[] z = net.forward(net.inputBackend().fromArray(xs, n, 1, SIZE, SIZE), Pass.inference()).toArray();
-            int k = z.length / n;
-            for (int i = 0; i < n; i++) {
-                float target = z[i * k + labels[i]];
-                int above = 0;
-                for (int j = 0; j < k; j++) {
-                    float v = z[i * k + j];
-                    if (v > target || (v == target && j < labels[i])) {
-                        above++;
-                    }
-                }
-                top1 += above == 0 ? 1 : 0;
-                top5 += above < 5 ? 1 : 0;
-            }
+    /** Ctrl-C: stop after the current batch (and any checkpoint being written), keep the last checkpoint. */
+    private void onInterrupt(Trainer trainer, CountDownLatch finished, Listener listener, Path runDir) {
+        if (finished.getCount() == 0) {
+            return;
         }
-        return new double[] {top1 / (double) split.count(), top5 / (double) split.count()};
+        listener.interrupted = true;
+        trainer.requestStop();
+        try {
+            finished.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        listener.progress.endLine();
+        err().println();
+        err().println("interrupted: " + resumeHint(listener, runDir));
+        err().flush();
     }
 
-    private static String clock(double seconds) {
-        long s = Math.round(seconds);
-        return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    static String resumeHint(Listener l, Path runDir) {
+        TrainState s = l.lastSaved;
+        if (s == null) {
+            return "no checkpoint was written yet; start the run again";
+        }
+        return String.format(Locale.ROOT, "the last checkpoint %s (epoch %d, batch %d) is intact; continue with:"
+                        + " java --add-modules jdk.incubator.vector -jar alexnet.jar train --resume %s",
+                runDir.resolve(CHECKPOINT), s.epoch() + 1, s.batch(), runDir);
+    }
+
+    /** Prints, records and checkpoints as the trainer goes. */
+    final class Listener implements Trainer.Listener {
+        final Progress progress;
+        final Path runDir;
+        final RunSpec spec;
+        final String statsText;
+        final Network net;
+        final Sgd sgd;
+        final Trainer trainer;
+        volatile TrainState lastSaved;
+        volatile boolean interrupted;
+        int steps;
+
+        Listener(Path runDir, RunSpec spec, String statsText, Network net, Sgd sgd, Trainer trainer,
+                TrainState start) {
+            String mode = progressMode == null ? "auto" : progressMode;
+            this.progress = new Progress("none".equals(mode) ? new PrintWriter(Writer.nullWriter()) : err(),
+                    "bar".equals(mode) || "auto".equals(mode) && Progress.stderrIsTerminal(), spec.epochs());
+            this.runDir = runDir;
+            this.spec = spec;
+            this.statsText = statsText;
+            this.net = net;
+            this.sgd = sgd;
+            this.trainer = trainer;
+            this.lastSaved = start.epoch() > 0 || start.batch() > 0 ? start : null;
+        }
+
+        @Override
+        public void epochStart(int epoch, int batch, int batches) {
+            progress.epochStart(epoch, batch, batches);
+        }
+
+        @Override
+        public void batchEnd(int epoch, int batch, int batches, double meanLoss, double imagesPerSecond) {
+            progress.batch(batch, batches, meanLoss, imagesPerSecond, spec.batch());
+            if (stopAfter != null && ++steps >= stopAfter) {
+                trainer.requestStop();
+            }
+        }
+
+        @Override
+        public void validationStart(int epoch) {
+            progress.validating();
+        }
+
+        @Override
+        public void epochEnd(EpochMetrics m, List<EpochMetrics> all) throws IOException {
+            out().printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  top-1 %.2f%%  val loss %.4f  top-1 %.2f%%"
+                            + "  top-5 %.2f%%  lr %s  %.1f images/s  %s  skipped %d%n", m.epoch(), spec.epochs(),
+                    m.trainLoss(), 100 * m.trainTop1(), m.valLoss(), 100 * m.valTop1(), 100 * m.valTop5(),
+                    (float) m.lr(), m.imagesPerSecond(), Progress.clock(m.seconds()), m.skippedImages());
+            out().flush();
+            MetricsCsv.write(runDir.resolve(METRICS), all);
+            Curves.write(runDir.resolve(CURVES), all);
+        }
+
+        @Override
+        public void checkpoint(TrainState s, List<EpochMetrics> all) throws IOException {
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("epoch", Integer.toString(s.epoch()));
+            meta.put("next_batch", Integer.toString(s.batch()));
+            meta.putAll(spec.toMetadata());
+            meta.put(RunData.STATS_KEY, statsText);
+            meta.putAll(s.toMetadata());
+            Checkpoint.save(runDir.resolve(CHECKPOINT), net, sgd, meta);
+            lastSaved = s;
+        }
+    }
+
+    private void printFinal(RunSpec spec, Path runDir, List<EpochMetrics> rows) {
+        EpochMetrics last = rows.isEmpty() ? null : rows.get(rows.size() - 1);
+        double ips = rows.stream().mapToDouble(EpochMetrics::imagesPerSecond).average().orElse(Double.NaN);
+        int skipped = rows.stream().mapToInt(EpochMetrics::skippedImages).sum();
+        double seconds = rows.stream().mapToDouble(EpochMetrics::seconds).sum();
+        double loss = last == null ? Double.NaN : last.trainLoss();
+        double top1 = last == null ? Double.NaN : last.valTop1();
+        double top5 = last == null ? Double.NaN : last.valTop5();
+        out().printf(Locale.ROOT, "done: %d epochs  train loss %.4f  val top-1 %.2f%%  top-5 %.2f%%  %.1f images/s"
+                        + "  skipped %d  %s  checkpoint %s%n", rows.size(), loss, 100 * top1, 100 * top5, ips,
+                skipped, Progress.clock(seconds), runDir.resolve(CHECKPOINT));
+        if (json) {
+            out().println(new Json()
+                    .put("model", spec.model())
+                    .put("data", spec.source())
+                    .put("epochs", rows.size())
+                    .put("batch", spec.batch())
+                    .put("train_loss", loss)
+                    .put("train_top1", last == null ? null : last.trainTop1())
+                    .put("val_loss", last == null ? null : last.valLoss())
+                    .put("val_top1", top1)
+                    .put("val_top5", top5)
+                    .put("images_per_s", ips)
+                    .put("skipped_images", skipped)
+                    .put("seconds", seconds)
+                    .put("run_dir", runDir.toString()));
+        }
+    }
+
+    /** The datasets of a run: for a fresh run also its {@link RunSpec}, planned from the options and the data. */
+    record RunInputs(RunSpec spec, Dataset train, Dataset val) {
+    }
+
+    /** Opens the data; with {@code spec == null} plans a new run from the options. */
+    RunInputs openData(RunSpec resumed) throws IOException {
+        RunSpec spec = resumed != null ? resumed : plan();
+        Dataset rawTrain = RunData.raw(spec, "train");
+        Dataset rawVal = RunData.raw(spec, "val");
+        if (resumed != null && !rawTrain.classNames().equals(spec.classes())) {
+            throw new IllegalArgumentException("the data at " + spec.dataPath() + " has classes "
+                    + rawTrain.classNames() + " but the run was trained on " + spec.classes());
+        }
+        if (resumed == null) {
+            spec = new RunSpec(spec.model(), spec.source(), spec.dataPath(), rawTrain.classNames(),
+                    spec.inputShape(), spec.preparedSize(), spec.pre(), spec.init(), spec.seed(), spec.batch(),
+                    spec.epochs(), spec.lr(), spec.momentum(), spec.weightDecay(), spec.schedule(),
+                    spec.stepEpochs(), spec.limitTrain(), spec.limitVal(), spec.checkpointEvery(), spec.threads());
+        }
+        return new RunInputs(spec, RunData.prepared(spec, rawTrain, spec.limitTrain()),
+                RunData.prepared(spec, rawVal, spec.limitVal()));
+    }
+
+    /** A new run's spec from the options and the model's and data's defaults (classes filled in later). */
+    RunSpec plan() {
+        String source;
+        String path;
+        if (dataset != null) {
+            if (!RunData.FASHION.equals(dataset)) {
+                throw new IllegalArgumentException("unknown --dataset '" + dataset + "'; known: fashion-mnist (or "
+                        + "use --data DIR for an ImageNet-style folder)");
+            }
+            source = RunData.FASHION;
+            path = data != null ? data : FashionMnistDataset.DEFAULT_DIR.toString();
+        } else if (data != null) {
+            source = RunData.FOLDER;
+            path = data;
+        } else {
+            throw new IllegalArgumentException("train needs a data source: --data DIR (an ImageNet-style folder),"
+                    + " --dataset fashion-mnist, --synthetic, or --resume RUN_DIR");
+        }
+        path = Path.of(path).toAbsolutePath().normalize().toString();
+        String m = orDefault(model, "alexnet-small");
+        Models.check(m);
+        boolean small = "alexnet-small".equals(m);
+        boolean fashion = RunData.FASHION.equals(source);
+        int channels = fashion ? 1 : 3;
+        int[] input;
+        int prepared;
+        Preprocessing pre;
+        if (small) {
+            int s = orDefault(imageSize, fashion ? FashionMnistDataset.SIDE : 32);
+            input = new int[] {channels, s, s};
+            prepared = fashion && s == FashionMnistDataset.SIDE ? 0 : s;
+            pre = new Preprocessing(s, orDefault(padding, 0), true, 0, Preprocessing.MeanMode.PER_CHANNEL,
+                    1f / 255f, 0);
+        } else {
+            if (imageSize != null || padding != null) {
+                throw new IllegalArgumentException("--image-size and --padding are for alexnet-small; " + m
+                        + " takes random " + ("alexnet".equals(m) ? 227 : 224) + " crops of 256x256 images");
+            }
+            int crop = "alexnet".equals(m) ? 227 : 224;
+            input = new int[] {3, crop, crop};
+            prepared = 256;
+            pre = Preprocessing.alexNet().withCrop(crop, 0).withPcaStd(fashion ? 0 : 0.1).withOutputChannels(3);
+        }
+        String sched = orDefault(schedule, small ? (fashion ? "step" : "constant") : "plateau");
+        if (!RunSpec.SCHEDULES.contains(sched)) {
+            throw new IllegalArgumentException("unknown --schedule '" + sched + "'; choose one of "
+                    + String.join(", ", RunSpec.SCHEDULES));
+        }
+        String in = orDefault(init, small ? "he" : "paper");
+        if (!"he".equals(in) && !"paper".equals(in)) {
+            throw new IllegalArgumentException("unknown --init '" + in + "'; choose he or paper");
+        }
+        int e = orDefault(epochs, small ? (fashion ? 3 : 10) : 90);
+        int b = orDefault(batch, small ? 64 : 128);
+        double rate = orDefault(lr, 0.01);
+        if (e < 1 || b < 1 || !(rate > 0)) {
+            throw new IllegalArgumentException("need --epochs >= 1, --batch >= 1 and --lr > 0, got " + e + ", " + b
+                    + ", " + rate);
+        }
+        int lt = orDefault(limitTrain, 0);
+        int lv = orDefault(limitVal, 0);
+        int every = orDefault(checkpointEvery, 0);
+        if (lt < 0 || lv < 0 || every < 0) {
+            throw new IllegalArgumentException("--limit-train, --limit-val and --checkpoint-every must be >= 0");
+        }
+        return new RunSpec(m, source, path, List.of(), input, prepared, pre, in, orDefault(seed, 42L), b, e, rate,
+                orDefault(momentum, 0.9f), orDefault(weightDecay, 5e-4f), sched,
+                orDefault(stepEpochs, small && fashion ? 2 : 30), lt, lv, every, 0);
+    }
+
+    /** The compute backend from --backend and --threads. */
+    Backend createBackend() {
+        String name = backendName != null ? backendName : Backends.configuredName();
+        BackendOptions options = new BackendOptions(
+                threads != null ? threads : BackendOptions.defaults().threads(), 0);
+        return Backends.create(name, options);
+    }
+
+    static <T> T orDefault(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+
+    static boolean isModel(String m) {
+        return AlexNet.MODELS.contains(m);
     }
 }

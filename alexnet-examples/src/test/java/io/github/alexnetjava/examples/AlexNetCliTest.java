@@ -114,12 +114,11 @@ class AlexNetCliTest {
     }
 
     @Test
-    void trainWithRealDataIsNotSupportedYet() {
-        Run r = run("train", "--data", "/tmp/imagenet");
+    void trainWithoutADataSourceIsAUsageError() {
+        Run r = run("train");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("not supported yet"), r.err());
-        assertEquals(2, run("train", "--dataset", "fashion-mnist").code());
-        assertEquals(2, run("train").code());
+        assertTrue(r.err().contains("train needs a data source"), r.err());
+        assertEquals(2, run("train", "--dataset", "mnist-digits").code());
     }
 
     @Test
@@ -164,7 +163,7 @@ class AlexNetCliTest {
         Run v = run("--version");
         assertEquals(0, v.code());
         assertTrue(v.out().startsWith("alexnet-java "), v.out());
-        for (String sub : new String[] {"summary", "bench", "train"}) {
+        for (String sub : new String[] {"summary", "bench", "train", "eval", "predict"}) {
             Run h = run(sub, "--help");
             assertEquals(0, h.code());
             assertTrue(h.out().contains("Usage: alexnet " + sub), h.out());
