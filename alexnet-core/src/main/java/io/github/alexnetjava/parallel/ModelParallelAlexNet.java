@@ -11,6 +11,7 @@ import io.github.alexnetjava.nn.Layer;
 import io.github.alexnetjava.nn.LocalResponseNorm;
 import io.github.alexnetjava.nn.MaxPool2d;
 import io.github.alexnetjava.nn.Network;
+import io.github.alexnetjava.nn.TrainableModel;
 import io.github.alexnetjava.nn.Parameter;
 import io.github.alexnetjava.nn.Pass;
 import io.github.alexnetjava.nn.Relu;
@@ -47,7 +48,7 @@ import java.util.Map;
  *   its own thread, and meet at the stage's end.</li>
  * </ul>
  */
-public final class ModelParallelAlexNet {
+public final class ModelParallelAlexNet implements TrainableModel {
     private final DeviceGroup group;
     private final TowerConfig config;
     private final Connectivity connectivity;
@@ -320,6 +321,44 @@ public final class ModelParallelAlexNet {
         return loss.probabilities();
     }
 
+    @Override
+    public Backend backend() {
+        return group.device(0);
+    }
+
+    @Override
+    public int classes() {
+        return config.classes();
+    }
+
+    @Override
+    public Tensor lastTrainingProbabilities() {
+        return probabilities();
+    }
+
+    @Override
+    public Tensor predict(Tensor x) {
+        return SoftmaxCrossEntropy.softmax(forward(x, Pass.inference()));
+    }
+
+    /**
+     * Writes the weights and the momentum velocities ({@code mine}, this model's optimiser) into a single-device
+     * network of the equivalent layout and its optimiser {@code single}, e.g. to save a checkpoint that a one-device
+     * run (or a resumed split run) can load; the iteration is copied too.
+     */
+    public void storeState(Network net, Sgd mine, Sgd single) {
+        layout.store(net);
+        layout.storeVelocities(net, mine, single);
+        single.setIteration(mine.iteration());
+    }
+
+    /** The inverse of {@link #storeState}: weights, velocities and iteration from a single-device network. */
+    public void loadState(Network net, Sgd single, Sgd mine) {
+        layout.load(net);
+        layout.loadVelocities(net, single, mine);
+        mine.setIteration(single.iteration());
+    }
+
     /**
      * Applies the paper's update to each device's parameters on that device, concurrently, with the velocities
      * {@code sgd} keeps (one per parameter, on the parameter's device), then advances {@code sgd}'s iteration.
@@ -341,6 +380,7 @@ public final class ModelParallelAlexNet {
     }
 
     /** One SGD step (dropout keyed by {@code sgd.iteration()}); returns the loss before the update. */
+    @Override
     public float trainStep(Tensor x, int[] labels, Sgd sgd) {
         float l = computeGradients(x, labels, sgd.iteration());
         update(sgd);

@@ -2,6 +2,8 @@ package io.github.alexnetjava.parallel;
 
 import io.github.alexnetjava.nn.Network;
 import io.github.alexnetjava.nn.Parameter;
+import io.github.alexnetjava.optim.Sgd;
+import io.github.alexnetjava.tensor.Tensor;
 import io.github.alexnetjava.tensor.ShapeMismatchException;
 import io.github.alexnetjava.tensor.Shapes;
 
@@ -95,6 +97,38 @@ final class SplitLayout {
         for (Map.Entry<String, float[]> e : gather(false).entrySet()) {
             Parameter p = single.parameter(e.getKey());
             p.value().backend().upload(e.getValue(), p.value());
+        }
+    }
+
+    /** Gathers each part's momentum velocity in {@code mine} into {@code single}'s velocity of the whole parameter. */
+    void storeVelocities(Network net, Sgd mine, Sgd single) {
+        for (Map.Entry<String, List<Part>> e : parts.entrySet()) {
+            int[] shape = shape(e.getKey());
+            float[] all = new float[Shapes.size(shape)];
+            int rowSize = all.length / shape[0];
+            for (Part part : e.getValue()) {
+                float[] v;
+                synchronized (mine) {
+                    v = mine.velocity(part.param()).toArray();
+                }
+                System.arraycopy(v, 0, all, part.rowOffset() * rowSize, v.length);
+            }
+            Tensor target = single.velocity(net.parameter(e.getKey()));
+            target.backend().upload(all, target);
+        }
+    }
+
+    /** Splits {@code single}'s velocities of {@code net}'s parameters into this model's optimiser {@code mine}. */
+    void loadVelocities(Network net, Sgd single, Sgd mine) {
+        for (Map.Entry<String, List<Part>> e : parts.entrySet()) {
+            float[] all = single.velocity(net.parameter(e.getKey())).toArray();
+            int rowSize = all.length / shape(e.getKey())[0];
+            for (Part part : e.getValue()) {
+                float[] v = Arrays.copyOfRange(all, part.rowOffset() * rowSize,
+                        (part.rowOffset() + part.rows()) * rowSize);
+                Tensor target = mine.velocity(part.param());
+                target.backend().upload(v, target);
+            }
         }
     }
 }
