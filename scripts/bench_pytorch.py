@@ -18,7 +18,20 @@ LRN is the paper's (n=5, alpha=1e-4 not divided by n, beta=0.75, k=2): PyTorch's
 alpha by size, so it gets alpha=5e-4; as in the paper's two-GPU network it is applied within each half of
 the channels. Optimiser: torch.optim.SGD(lr=0.01, momentum=0.9, weight_decay=5e-4).
 
-Usage: bench_pytorch.py [--batch 64] [--iters 5] [--warmup 2] [--threads N] [--mode both] [--json]
+With --layers it also times each layer of a training step, with the same layer names as `alexnet bench --layers`
+(conv1, relu1, norm1, pool1, ..., flatten, fc6, relu6, drop6, fc7, relu7, drop7, fc8, plus "loss" and "update"
+for optimizer.step()). For this the forward pass runs as a chain of separate autograd graphs,
+x[i+1] = layer_i(x[i].detach().requires_grad_()), each layer timed on its own, and the backward pass runs piecewise
+from the top: torch.autograd.backward(x[i+1], grad) for each layer, passing x[i].grad down (conv1's input needs no
+gradient, as in ours). ReLU runs out of place there (in place on a leaf is not allowed); the whole-step timing
+keeps the normal single graph with in-place ReLU. "loss" is cross-entropy forward + backward (in the forward_ms
+column, as ours), "update" is optimizer.step() (in the backward_ms column). forward_gflops and backward_gflops are
+GFLOP per step (work, not a rate; 2 flops per multiply-add; backward = 2x forward except conv1 = 1x), as in ours.
+
+The JSON also reports "peak_rss_mb": the process's peak resident set (getrusage ru_maxrss) after the timed
+whole-step iterations, before any layer profiling.
+
+Usage: bench_pytorch.py [--batch 64] [--iters 5] [--warmup 2] [--threads N] [--mode both] [--layers] [--json]
 Progress goes to stderr; with --json the last line of stdout is one JSON object.
 """
 import argparse
@@ -26,6 +39,7 @@ import datetime
 import json
 import os
 import platform
+import resource
 import statistics
 import sys
 import time
@@ -110,6 +124,107 @@ def timed(what, step, warmup, iters):
     return statistics.median(ms)
 
 
+def named_layers(net):
+    """(name, kind, module) for every layer, named like alexnet-java's AlexNet.paper."""
+    names = ["conv1", "relu1", "norm1", "pool1", "conv2", "relu2", "norm2", "pool2", "conv3", "relu3", "conv4",
+             "relu4", "conv5", "relu5", "pool5", "flatten", "fc6", "relu6", "drop6", "fc7", "relu7", "drop7", "fc8"]
+    modules = list(net.features) + list(net.classifier)
+    assert len(modules) == len(names), (len(modules), len(names))
+    return [(n, type(m).__name__, m) for n, m in zip(names, modules)]
+
+
+def forward_flops(module, x):
+    """Multiply-add flops (x2) of one forward pass of a Conv2d or Linear layer on input x; 0 otherwise."""
+    if isinstance(module, nn.Conv2d):
+        n, _, h, w = x.shape
+        kh, kw = module.kernel_size
+        oh = (h + 2 * module.padding[0] - kh) // module.stride[0] + 1
+        ow = (w + 2 * module.padding[1] - kw) // module.stride[1] + 1
+        return 2.0 * n * module.out_channels * oh * ow * (module.in_channels // module.groups) * kh * kw
+    if isinstance(module, nn.Linear):
+        return 2.0 * x.shape[0] * module.in_features * module.out_features
+    return 0.0
+
+
+def profile_layers(net, opt, x, labels, warmup, iters):
+    """Per-layer median forward/backward ms of a training step, run as a chain of one-layer autograd graphs."""
+    layers = named_layers(net)
+    n = len(layers)
+    fwd = [[] for _ in range(n)]
+    bwd = [[] for _ in range(n)]
+    loss_ms, step_ms = [], []
+    fflops = [0.0] * n
+    net.train()
+    for it in range(warmup + iters):
+        timed_it = it >= warmup
+        opt.zero_grad(set_to_none=True)
+        inputs, outputs = [], []
+        t = x  # the image batch needs no gradient: conv1 computes only its weight gradients
+        for i, (name, kind, m) in enumerate(layers):
+            xi = t if i == 0 else t.detach().requires_grad_()
+            fflops[i] = forward_flops(m, xi)
+            t0 = time.perf_counter()
+            # In-place ReLU on a leaf that requires grad is an error, so it runs out of place here.
+            y = F.relu(xi) if isinstance(m, nn.ReLU) else m(xi)
+            dt = (time.perf_counter() - t0) * 1e3
+            if timed_it:
+                fwd[i].append(dt)
+            inputs.append(xi)
+            outputs.append(y)
+            t = y
+        logits = t.detach().requires_grad_()
+        t0 = time.perf_counter()
+        loss = F.cross_entropy(logits, labels)
+        loss.backward()
+        dt = (time.perf_counter() - t0) * 1e3
+        if timed_it:
+            loss_ms.append(dt)
+        g = logits.grad
+        for i in range(n - 1, -1, -1):
+            t0 = time.perf_counter()
+            torch.autograd.backward(outputs[i], g)
+            dt = (time.perf_counter() - t0) * 1e3
+            if timed_it:
+                bwd[i].append(dt)
+            g = inputs[i].grad if i > 0 else None
+            outputs[i] = inputs[i] = None  # free activations as the real backward pass does
+        t0 = time.perf_counter()
+        opt.step()
+        dt = (time.perf_counter() - t0) * 1e3
+        if timed_it:
+            step_ms.append(dt)
+        print(f"  layers {'iteration' if timed_it else 'warm-up'} {it + 1 - (warmup if timed_it else 0)}/"
+              f"{iters if timed_it else warmup}", file=sys.stderr, flush=True)
+    rows = []
+    for i, (name, kind, m) in enumerate(layers):
+        rows.append({"layer": name, "kind": kind, "forward_ms": statistics.median(fwd[i]),
+                     "backward_ms": statistics.median(bwd[i]), "forward_gflops": fflops[i] / 1e9,
+                     "backward_gflops": fflops[i] * (1 if i == 0 else 2) / 1e9})
+    rows.append({"layer": "loss", "kind": "CrossEntropy", "forward_ms": statistics.median(loss_ms),
+                 "backward_ms": 0.0, "forward_gflops": 0.0, "backward_gflops": 0.0})
+    rows.append({"layer": "update", "kind": "SGD", "forward_ms": 0.0, "backward_ms": statistics.median(step_ms),
+                 "forward_gflops": 0.0, "backward_gflops": 0.0})
+    return rows
+
+
+def print_layers(rows):
+    def rate(gflop, ms):
+        return "" if gflop == 0 or ms == 0 else f"{gflop / ms * 1e3:.1f}"
+
+    print(f"{'layer':<8} {'kind':<20} {'fwd ms':>10} {'GFLOP/s':>9} {'bwd ms':>10} {'GFLOP/s':>9}")
+    f = b = 0.0
+    for r in rows:
+        print(f"{r['layer']:<8} {r['kind']:<20} {r['forward_ms']:10.2f} {rate(r['forward_gflops'], r['forward_ms']):>9}"
+              f" {r['backward_ms']:10.2f} {rate(r['backward_gflops'], r['backward_ms']):>9}")
+        f += r["forward_ms"]
+        b += r["backward_ms"]
+    print(f"{'total':<8} {'':<20} {f:10.2f} {'':>9} {b:10.2f} {'':>9}   (sum {f + b:.1f} ms)")
+
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--batch", type=int, default=64)
@@ -118,6 +233,8 @@ def main():
     ap.add_argument("--classes", type=int, default=1000)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--mode", choices=["train", "infer", "both"], default="both")
+    ap.add_argument("--layers", action="store_true",
+                    help="also time each layer's forward and backward pass of a training step")
     ap.add_argument("--json", action="store_true", help="print one JSON object on the last line")
     a = ap.parse_args()
     if a.batch < 1 or a.iters < 1 or a.warmup < 0:
@@ -134,6 +251,7 @@ def main():
           file=sys.stderr, flush=True)
 
     infer_ms = train_ms = None
+    opt = None
     if a.mode != "train":
         net.eval()
 
@@ -153,6 +271,14 @@ def main():
             opt.step()
 
         train_ms = timed("train", train, a.warmup, a.iters)
+    rss_mb = peak_rss_mb()
+    layer_rows = None
+    if a.layers:
+        print("  profiling layers ...", file=sys.stderr, flush=True)
+        if opt is None:
+            opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
+        layer_rows = profile_layers(net, opt, x, labels, a.warmup, a.iters)
+        print_layers(layer_rows)
 
     def ips(ms):
         return None if ms is None else a.batch * 1000.0 / ms
@@ -177,6 +303,8 @@ def main():
             "infer_images_per_s": ips(infer_ms),
             "train_step_ms": train_ms,
             "infer_ms": infer_ms,
+            "peak_rss_mb": rss_mb,
+            "layers": layer_rows,
             "python": platform.python_version(),
             "date": datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat(),
         }))

@@ -10,7 +10,8 @@ import java.io.InputStream;
 import java.util.Properties;
 
 /**
- * The {@code alexnet} command: {@code summary}, {@code bench}, {@code train}, {@code eval} and {@code predict}.
+ * The {@code alexnet} command: {@code summary}, {@code bench}, {@code train}, {@code eval}, {@code predict} and
+ * {@code doctor}.
  *
  * <p>Run it with {@code java --add-modules jdk.incubator.vector -jar alexnet-examples/target/alexnet.jar}; without
  * the flag the CPU kernels fall back to scalar code.
@@ -20,7 +21,7 @@ import java.util.Properties;
         versionProvider = AlexNetCli.Version.class,
         description = "AlexNet (Krizhevsky, Sutskever, Hinton 2012) in Java: model summaries, benchmarks, training.",
         subcommands = {SummaryCommand.class, BenchCommand.class, TrainCommand.class, EvalCommand.class,
-                PredictCommand.class,
+                PredictCommand.class, DoctorCommand.class,
                 CommandLine.HelpCommand.class})
 public final class AlexNetCli implements Runnable {
 

@@ -15,6 +15,12 @@ import io.github.alexnetjava.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -71,12 +77,27 @@ final class BenchCommand extends CliCommand {
             description = "Also time each layer's forward and backward pass and print ms and GFLOP/s per layer.")
     boolean layers;
 
+    @Option(names = "--devices", defaultValue = "1",
+            description = "1, or 2 for the paper's two-tower model-parallel split over two devices of the backend"
+                    + " (--threads is then per device; default: cores / 2) (default: ${DEFAULT-VALUE}).")
+    int devices;
+
+    @Option(names = "--connectivity", defaultValue = "paper",
+            description = "With --devices 2: paper, every-layer or independent-until-fc6 (default: ${DEFAULT-VALUE}).")
+    String connectivity;
+
     @Override
     protected int execute() {
         Models.check(model);
         if (batch < 1 || iters < 1 || warmup < 0) {
             throw new IllegalArgumentException("need --batch >= 1, --iters >= 1 and --warmup >= 0, got batch "
                     + batch + ", iters " + iters + ", warmup " + warmup);
+        }
+        if (devices != 1 && devices != 2) {
+            throw new IllegalArgumentException("--devices must be 1 or 2, got " + devices);
+        }
+        if (devices == 2) {
+            return new ModelParallelBench(this).run();
         }
         String name = backendName != null ? backendName : Backends.configuredName();
         BackendOptions options = new BackendOptions(
@@ -118,6 +139,9 @@ final class BenchCommand extends CliCommand {
                     backend.synchronize();
                 }));
             }
+            // Memory after the timed steps, before the layer profile (as bench_pytorch.py's peak_rss_mb).
+            Double peakHeapMb = peakHeapMb();
+            Double rssMb = peakRssMb();
             List<LayerProfiler.Timing> perLayer = List.of();
             if (layers) {
                 err().println("  profiling layers ...");
@@ -138,6 +162,8 @@ final class BenchCommand extends CliCommand {
                 out().printf(Locale.ROOT, "inference: %10.1f images/s  %10.1f ms/batch (median of %d)%n",
                         inferIps, inferMs, iters);
             }
+            out().printf(Locale.ROOT, "memory:    peak heap %.0f MiB, peak RSS %s MiB%n", peakHeapMb,
+                    rssMb == null ? "?" : String.format(Locale.ROOT, "%.0f", rssMb));
             if (json) {
                 out().println(new Json()
                         .put("model", model)
@@ -154,6 +180,8 @@ final class BenchCommand extends CliCommand {
                         .put("infer_ms", nullIfNaN(inferMs))
                         .put("java", System.getProperty("java.version"))
                         .put("vector", VectorSupport.enabled())
+                        .put("peak_heap_mb", peakHeapMb)
+                        .put("rss_mb", rssMb)
                         .put("layers", perLayer.isEmpty() ? null : LayerTable.json(perLayer))
                         .put("date", OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS)
                                 .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)));
@@ -162,7 +190,7 @@ final class BenchCommand extends CliCommand {
         return 0;
     }
 
-    private double[] time(String what, Runnable step) {
+    double[] time(String what, Runnable step) {
         for (int i = 0; i < warmup; i++) {
             long t0 = System.nanoTime();
             step.run();
@@ -190,7 +218,35 @@ final class BenchCommand extends CliCommand {
         return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 
-    private static Double nullIfNaN(double v) {
+    /**
+     * Peak used heap so far in MiB: the sum of each heap pool's peak usage (garbage not yet collected included; the
+     * pools need not peak at the same moment, so this is an upper bound).
+     */
+    static Double peakHeapMb() {
+        long bytes = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+                bytes += pool.getPeakUsage().getUsed();
+            }
+        }
+        return bytes / (1024.0 * 1024.0);
+    }
+
+    /** The process's peak resident set in MiB (VmHWM in /proc/self/status: heap, off-heap and the JVM), or null. */
+    static Double peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or an unexpected format: report nothing
+        }
+        return null;
+    }
+
+    static Double nullIfNaN(double v) {
         return Double.isNaN(v) ? null : v;
     }
 }

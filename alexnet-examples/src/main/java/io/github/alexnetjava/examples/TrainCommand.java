@@ -160,6 +160,10 @@ final class TrainCommand extends CliCommand {
             description = "Compute threads (default: -Dalexnet.threads, else one per core).")
     Integer threads;
 
+    @Option(names = "--devices", paramLabel = "N", description = "1, or 2 for the paper's two-tower model-parallel "
+            + "split over two devices of the backend (alexnet and alexnet-small; default: 1).")
+    Integer devices;
+
     @Option(names = "--loader-threads", paramLabel = "N", description = "Image decoding threads (default: 1 per "
             + "core minus one, at least 1).")
     Integer loaderThreads;
@@ -288,9 +292,19 @@ final class TrainCommand extends CliCommand {
                             : "");
             out().flush();
 
-            Trainer trainer = new Trainer(net, sgd, in.train, trainT, in.val, valT, new Trainer.Config(spec.batch(),
+            int nDevices = orDefault(devices, 1);
+            if (nDevices != 1 && nDevices != 2) {
+                throw new IllegalArgumentException("--devices must be 1 or 2, got " + nDevices);
+            }
+            SplitTraining split = nDevices == 2 ? new SplitTraining(spec, backend, net, sgd, compute) : null;
+            if (split != null) {
+                out().println("  model parallel: " + split.describe());
+                out().flush();
+            }
+            Trainer trainer = new Trainer(split != null ? split.model() : net, split != null ? split.sgd() : sgd,
+                    in.train, trainT, in.val, valT, new Trainer.Config(spec.batch(),
                     spec.epochs(), spec.seed(), decoders, strict, spec.checkpointEvery(), false));
-            Listener listener = new Listener(runDir, spec, statsText, net, sgd, trainer, state);
+            Listener listener = new Listener(runDir, spec, statsText, net, sgd, trainer, state, split);
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> onInterrupt(trainer, finished, listener, runDir), "alexnet-train-stop");
             Runtime.getRuntime().addShutdownHook(hook);
@@ -298,6 +312,9 @@ final class TrainCommand extends CliCommand {
             try {
                 rows = trainer.run(state, history, listener);
             } finally {
+                if (split != null) {
+                    split.close();
+                }
                 finished.countDown();
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
@@ -413,12 +430,14 @@ final class TrainCommand extends CliCommand {
         final Network net;
         final Sgd sgd;
         final Trainer trainer;
+        final SplitTraining split;
         volatile TrainState lastSaved;
         volatile boolean interrupted;
         int steps;
 
         Listener(Path runDir, RunSpec spec, String statsText, Network net, Sgd sgd, Trainer trainer,
-                TrainState start) {
+                TrainState start, SplitTraining split) {
+            this.split = split;
             String mode = progressMode == null ? "auto" : progressMode;
             this.progress = new Progress("none".equals(mode) ? new PrintWriter(Writer.nullWriter()) : err(),
                     "bar".equals(mode) || "auto".equals(mode) && Progress.stderrIsTerminal(), spec.epochs());
@@ -468,6 +487,9 @@ final class TrainCommand extends CliCommand {
             meta.putAll(spec.toMetadata());
             meta.put(RunData.STATS_KEY, statsText);
             meta.putAll(s.toMetadata());
+            if (split != null) {
+                split.storeInto(net, sgd);
+            }
             Checkpoint.save(runDir.resolve(CHECKPOINT), net, sgd, meta);
             lastSaved = s;
         }

@@ -77,7 +77,7 @@ class AlexNetCliTest {
         assertEquals(0, r.code(), r.err());
         Map<String, String> j = parseFlatJson(r.lastLine());
         for (String key : new String[] {"model", "batch", "backend", "threads", "train_images_per_s",
-                "infer_images_per_s", "train_step_ms", "infer_ms", "java", "vector", "date"}) {
+                "infer_images_per_s", "train_step_ms", "infer_ms", "java", "vector", "peak_heap_mb", "rss_mb", "date"}) {
             assertTrue(j.containsKey(key), "missing " + key + " in " + r.lastLine());
         }
         assertEquals("\"alexnet-small\"", j.get("model"));
@@ -85,6 +85,7 @@ class AlexNetCliTest {
         assertEquals("1", j.get("threads"));
         assertTrue(Double.parseDouble(j.get("train_images_per_s")) > 0);
         assertTrue(Double.parseDouble(j.get("infer_ms")) > 0);
+        assertTrue(Double.parseDouble(j.get("peak_heap_mb")) > 0);
         assertTrue(r.err().contains("train iteration 1/1"), r.err()); // progress goes to stderr
     }
 

@@ -128,6 +128,31 @@ class TrainCommandTest {
         }
     }
 
+    @Test
+    void twoDeviceRunsCheckpointAndResumeBitForBit(@TempDir Path dir) throws IOException {
+        Path whole = dir.resolve("whole");
+        Path byEpoch = dir.resolve("by-epoch");
+        String data = MINI.toString();
+        Run first = run(args(TINY, "train", "--data", data, "--epochs", "2", "--devices", "2", "--out",
+                whole.toString()));
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains("model parallel: 2 devices"), first.out());
+        assertEquals(0, run(args(TINY, "train", "--data", data, "--epochs", "1", "--devices", "2", "--out",
+                byEpoch.toString())).code());
+        Run resumed = run("train", "--resume", byEpoch.toString(), "--epochs", "2", "--devices", "2");
+        assertEquals(0, resumed.code(), resumed.err());
+        List<float[]> expected = weightsAndMomentum(whole);
+        List<float[]> got = weightsAndMomentum(byEpoch);
+        for (int i = 0; i < expected.size(); i++) {
+            assertArrayEquals(expected.get(i), got.get(i), "tensor " + i);
+        }
+        assertEquals(deterministicColumns(whole), deterministicColumns(byEpoch));
+        Run bad = run(args(TINY, "train", "--data", data, "--epochs", "1", "--devices", "3", "--out",
+                dir.resolve("bad").toString()));
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--devices must be 1 or 2"), bad.err());
+    }
+
     /** Weights and momentum buffers, exactly as stored. */
     static List<float[]> weightsAndMomentum(Path runDir) throws IOException {
         List<float[]> out = new ArrayList<>();

@@ -1,5 +1,7 @@
 package io.github.alexnetjava.backend.cpu;
 
+import io.github.alexnetjava.backend.cpu.vector.ElementwiseKernels;
+
 import java.util.Arrays;
 
 /**
@@ -15,6 +17,10 @@ final class Im2col {
             int pw, int oh, int ow, float[] col) {
         if (sw > 1) {
             im2colStrided(x, xOff, channels, h, w, kh, kw, sh, sw, ph, pw, oh, ow, col);
+            return;
+        }
+        if (samePadded(h, w, sh, sw, oh, ow)) {
+            im2colSame(x, xOff, channels, h, w, kh, kw, ph, pw, col);
             return;
         }
         int p = oh * ow;
@@ -90,7 +96,7 @@ final class Im2col {
                         }
                     }
                     for (int kj = 0; kj < kw; kj++) {
-                        System.arraycopy(phases, (kj % sw) * span + kj / sw, col, (rowBase + kj) * p + dstCol, ow);
+                        K.copy(phases, (kj % sw) * span + kj / sw, col, (rowBase + kj) * p + dstCol, ow);
                     }
                 }
             }
@@ -99,9 +105,67 @@ final class Im2col {
 
     private static final ThreadLocal<float[]> PHASES = ThreadLocal.withInitial(() -> new float[0]);
 
-    /** {@code dx += fold(col)}: the adjoint of {@link #im2col}. */
+    /** Stride 1 with "same" padding (output as large as the input): each col row is the plane, shifted. */
+    private static boolean samePadded(int h, int w, int sh, int sw, int oh, int ow) {
+        return sh == 1 && sw == 1 && oh == h && ow == w;
+    }
+
+    /**
+     * im2col for stride 1 and same padding: the row of kernel tap (ki, kj) is the input plane shifted by
+     * {@code (ki-ph)*w + (kj-pw)}, so it is one long arraycopy; the few elements that wrapped across a row edge
+     * (where the tap falls into the horizontal padding) are zeroed afterwards. 3x3 layers have 13-wide rows, where
+     * a copy per row cost more in call overhead than in data.
+     */
+    private static void im2colSame(float[] x, int xOff, int channels, int h, int w, int kh, int kw, int ph, int pw,
+            float[] col) {
+        int p = h * w;
+        int row = 0;
+        for (int c = 0; c < channels; c++) {
+            int plane = xOff + c * p;
+            for (int ki = 0; ki < kh; ki++) {
+                int dy = ki - ph;
+                int y0 = Math.max(0, -dy);
+                int y1 = Math.min(h, h - dy);
+                for (int kj = 0; kj < kw; kj++, row++) {
+                    int dxs = kj - pw;
+                    int base = row * p;
+                    if (y0 >= y1) {
+                        Arrays.fill(col, base, base + p, 0f);
+                        continue;
+                    }
+                    Arrays.fill(col, base, base + y0 * w, 0f);
+                    Arrays.fill(col, base + y1 * w, base + p, 0f);
+                    int from = y0 * w + Math.max(0, -dxs);
+                    int to = y1 * w - Math.max(0, dxs);
+                    if (from < to) {
+                        System.arraycopy(x, plane + from + dy * w + dxs, col, base + from, to - from);
+                    }
+                    zeroWrapped(col, base, y0, y1, w, dxs);
+                }
+            }
+        }
+    }
+
+    /** Zeroes, in rows [y0, y1) of a w-wide plane at base, the columns a horizontal shift dxs moved off the row. */
+    private static void zeroWrapped(float[] col, int base, int y0, int y1, int w, int dxs) {
+        if (dxs > 0) {
+            for (int y = y0; y < y1; y++) {
+                Arrays.fill(col, base + y * w + Math.max(0, w - dxs), base + y * w + w, 0f);
+            }
+        } else if (dxs < 0) {
+            for (int y = y0; y < y1; y++) {
+                Arrays.fill(col, base + y * w, base + y * w + Math.min(w, -dxs), 0f);
+            }
+        }
+    }
+
+    /** {@code dx += fold(col)}: the adjoint of {@link #im2col}. Same-padded stride-1 columns are modified. */
     static void col2imAdd(float[] col, int channels, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
             int oh, int ow, float[] dx, int dxOff) {
+        if (samePadded(h, w, sh, sw, oh, ow)) {
+            col2imSame(col, channels, h, w, kh, kw, ph, pw, dx, dxOff);
+            return;
+        }
         int p = oh * ow;
         int row = 0;
         for (int c = 0; c < channels; c++) {
@@ -135,6 +199,39 @@ final class Im2col {
             }
         }
     }
+
+    /**
+     * The adjoint of {@link #im2colSame}: zero the col entries that correspond to padding (they must not wrap into
+     * a neighbouring row), then add each shifted row to the plane in one vectorised pass.
+     */
+    private static void col2imSame(float[] col, int channels, int h, int w, int kh, int kw, int ph, int pw,
+            float[] dx, int dxOff) {
+        int p = h * w;
+        int row = 0;
+        for (int c = 0; c < channels; c++) {
+            int plane = dxOff + c * p;
+            for (int ki = 0; ki < kh; ki++) {
+                int dy = ki - ph;
+                int y0 = Math.max(0, -dy);
+                int y1 = Math.min(h, h - dy);
+                for (int kj = 0; kj < kw; kj++, row++) {
+                    if (y0 >= y1) {
+                        continue;
+                    }
+                    int dxs = kj - pw;
+                    int base = row * p;
+                    zeroWrapped(col, base, y0, y1, w, dxs);
+                    int from = y0 * w + Math.max(0, -dxs);
+                    int to = y1 * w - Math.max(0, dxs);
+                    if (from < to) {
+                        K.addTo(col, base + from, dx, plane + from + dy * w + dxs, to - from);
+                    }
+                }
+            }
+        }
+    }
+
+    private static final ElementwiseKernels K = ElementwiseKernels.get();
 
     /** First output column whose input column {@code ow*s - (pad - kj)} is >= 0. */
     private static int firstValid(int padMinusK, int s) {

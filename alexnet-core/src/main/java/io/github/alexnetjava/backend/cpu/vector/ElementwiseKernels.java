@@ -9,6 +9,36 @@ public interface ElementwiseKernels {
     /** {@code dx[i] = y[i] > 0 ? dy[i] : 0} for i in [from, to); dx may be dy. */
     void reluBackward(float[] y, float[] dy, float[] dx, int from, int to);
 
+    /** {@code sum[p] += sign * a[off+p]^2} for p in [0, n). */
+    void addSquares(float[] a, int off, float[] sum, int n, float sign);
+
+    /** {@code acc[i] = max(acc[i], src[off+i])} for i in [0, n) (NaN propagates, as Math.max). */
+    void maxInto(float[] src, int off, float[] acc, int n);
+
+    /**
+     * Running first-maximum over rows: where {@code src[off+i] > max[i]} (strictly), {@code max[i] = src[off+i]}
+     * and {@code row[i] = r}; earlier rows win ties.
+     */
+    void argmaxInto(float[] src, int off, float[] max, float[] row, float r, int n);
+
+    /** {@code dst[dstOff+i] = src[srcOff+i]} for i in [0, n): for short runs, where arraycopy's call dominates. */
+    void copy(float[] src, int srcOff, float[] dst, int dstOff, int n);
+
+    /** {@code dst[dstOff+i] += src[srcOff+i]} for i in [0, n). */
+    void addTo(float[] src, int srcOff, float[] dst, int dstOff, int n);
+
+    /** {@code sum[p] += sign * a[off+p]} for p in [0, n). */
+    void add(float[] a, int off, float[] sum, int n, float sign);
+
+    /** LRN output with beta 0.75: {@code s = k + alpha*sum[p]; scale[off+p] = s; y[off+p] = x[off+p] * s^-0.75}. */
+    void lrnForward34(float[] sum, float k, float alpha, float[] x, float[] scale, float[] y, int off, int n);
+
+    /** {@code t[p] = dy[off+p] * y[off+p] / scale[off+p]}. */
+    void lrnGradientTerm(float[] dy, float[] y, float[] scale, int off, float[] t, int n);
+
+    /** LRN input gradient with beta 0.75: {@code dx = dy * scale^-0.75 - coef * x * sum[p]} at off+p. */
+    void lrnBackward34(float[] scale, float[] dy, float[] x, float[] sum, float coef, float[] dx, int off, int n);
+
     /** The implementation for this JVM. */
     static ElementwiseKernels get() {
         return Holder.INSTANCE;

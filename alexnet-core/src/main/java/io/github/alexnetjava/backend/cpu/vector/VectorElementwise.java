@@ -22,4 +22,127 @@ final class VectorElementwise implements ElementwiseKernels {
             dx[i] = y[i] > 0f ? dy[i] : 0f;
         }
     }
+
+    @Override
+    public void addSquares(float[] a, int off, float[] sum, int n, float sign) {
+        int p = 0;
+        for (int bound = S.loopBound(n); p < bound; p += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, a, off + p);
+            v.mul(v).mul(sign).add(FloatVector.fromArray(S, sum, p)).intoArray(sum, p);
+        }
+        for (; p < n; p++) {
+            float v = a[off + p];
+            sum[p] += sign * v * v;
+        }
+    }
+
+    @Override
+    public void add(float[] a, int off, float[] sum, int n, float sign) {
+        int p = 0;
+        for (int bound = S.loopBound(n); p < bound; p += S.length()) {
+            FloatVector.fromArray(S, a, off + p).mul(sign).add(FloatVector.fromArray(S, sum, p)).intoArray(sum, p);
+        }
+        for (; p < n; p++) {
+            sum[p] += sign * a[off + p];
+        }
+    }
+
+    @Override
+    public void lrnForward34(float[] sum, float k, float alpha, float[] x, float[] scale, float[] y, int off, int n) {
+        int p = 0;
+        for (int bound = S.loopBound(n); p < bound; p += S.length()) {
+            FloatVector s = FloatVector.fromArray(S, sum, p).fma(alpha, k);
+            s.intoArray(scale, off + p);
+            FloatVector r = s.sqrt();
+            FloatVector.fromArray(S, x, off + p).div(r.mul(r.sqrt())).intoArray(y, off + p);
+        }
+        for (; p < n; p++) {
+            float s = k + alpha * sum[p];
+            scale[off + p] = s;
+            float r = (float) Math.sqrt(s);
+            y[off + p] = x[off + p] / (r * (float) Math.sqrt(r));
+        }
+    }
+
+    @Override
+    public void lrnGradientTerm(float[] dy, float[] y, float[] scale, int off, float[] t, int n) {
+        int p = 0;
+        for (int bound = S.loopBound(n); p < bound; p += S.length()) {
+            FloatVector.fromArray(S, dy, off + p).mul(FloatVector.fromArray(S, y, off + p))
+                    .div(FloatVector.fromArray(S, scale, off + p)).intoArray(t, p);
+        }
+        for (; p < n; p++) {
+            t[p] = dy[off + p] * y[off + p] / scale[off + p];
+        }
+    }
+
+    @Override
+    public void lrnBackward34(float[] scale, float[] dy, float[] x, float[] sum, float coef, float[] dx, int off,
+            int n) {
+        int p = 0;
+        for (int bound = S.loopBound(n); p < bound; p += S.length()) {
+            FloatVector r = FloatVector.fromArray(S, scale, off + p).sqrt();
+            FloatVector first = FloatVector.fromArray(S, dy, off + p).div(r.mul(r.sqrt()));
+            FloatVector.fromArray(S, x, off + p).mul(FloatVector.fromArray(S, sum, p)).mul(-coef).add(first)
+                    .intoArray(dx, off + p);
+        }
+        for (; p < n; p++) {
+            float r = (float) Math.sqrt(scale[off + p]);
+            dx[off + p] = dy[off + p] / (r * (float) Math.sqrt(r)) - coef * x[off + p] * sum[p];
+        }
+    }
+
+    @Override
+    public void addTo(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector.fromArray(S, src, srcOff + i).add(FloatVector.fromArray(S, dst, dstOff + i))
+                    .intoArray(dst, dstOff + i);
+        }
+        for (; i < n; i++) {
+            dst[dstOff + i] += src[srcOff + i];
+        }
+    }
+
+    @Override
+    public void maxInto(float[] src, int off, float[] acc, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector.fromArray(S, acc, i).lanewise(VectorOperators.MAX, FloatVector.fromArray(S, src, off + i))
+                    .intoArray(acc, i);
+        }
+        for (; i < n; i++) {
+            acc[i] = Math.max(acc[i], src[off + i]);
+        }
+    }
+
+    @Override
+    public void argmaxInto(float[] src, int off, float[] max, float[] row, float r, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, src, off + i);
+            FloatVector m = FloatVector.fromArray(S, max, i);
+            VectorMask<Float> gt = v.compare(VectorOperators.GT, m);
+            m.blend(v, gt).intoArray(max, i);
+            FloatVector.fromArray(S, row, i).blend(r, gt).intoArray(row, i);
+        }
+        for (; i < n; i++) {
+            float v = src[off + i];
+            if (v > max[i]) {
+                max[i] = v;
+                row[i] = r;
+            }
+        }
+    }
+
+    @Override
+    public void copy(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector.fromArray(S, src, srcOff + i).intoArray(dst, dstOff + i);
+        }
+        for (; i < n; i++) {
+            dst[dstOff + i] = src[srcOff + i];
+        }
+    }
 }

@@ -1,0 +1,404 @@
+package io.github.alexnetjava.cuda;
+
+import io.github.alexnetjava.backend.Backend;
+import io.github.alexnetjava.backend.BackendOptions;
+import io.github.alexnetjava.backend.Conv2dSpec;
+import io.github.alexnetjava.backend.LrnSpec;
+import io.github.alexnetjava.backend.PoolSpec;
+import io.github.alexnetjava.backend.cpu.CpuBackend;
+import io.github.alexnetjava.model.AlexNet;
+import io.github.alexnetjava.nn.Network;
+import io.github.alexnetjava.nn.Parameter;
+import io.github.alexnetjava.optim.LearningRateSchedule;
+import io.github.alexnetjava.optim.Sgd;
+import io.github.alexnetjava.random.CounterRng;
+import io.github.alexnetjava.tensor.Tensor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Every op and a whole small-AlexNet training step on CUDA against the CPU backend with the same inputs, for each
+ * tier on its own: own kernels only, cuBLAS (fp32 and TF32) and cuDNN. Relative error = max|gpu - cpu| /
+ * max|cpu| per tensor, at most 1e-4 in fp32 and 5e-3 with TF32; dropout, SGD, axpy, ReLU and the copies are
+ * compared bit for bit. Skips, with the reason, where there is no usable driver or GPU; a tier whose library is
+ * missing skips its own runs.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CudaParityTest {
+    static final double FP32 = 1e-4;
+    static final double TF32 = 5e-3;
+
+    /** The tier configurations run on their own. */
+    enum Mode {
+        KERNELS(CudaConfig.kernelsOnly(), null),
+        CUBLAS(CudaConfig.kernelsOnly().withCublas(true), Tier.CUBLAS),
+        CUBLAS_TF32(CudaConfig.kernelsOnly().withCublas(true).withTf32(true), Tier.CUBLAS),
+        CUDNN(CudaConfig.kernelsOnly().withCudnn(true), Tier.CUDNN);
+
+        final CudaConfig config;
+        final Tier needs;
+
+        Mode(CudaConfig config, Tier needs) {
+            this.config = config;
+            this.needs = needs;
+        }
+
+        double tol() {
+            return config.tf32() ? TF32 : FP32;
+        }
+    }
+
+    private CpuBackend cpu;
+    private final Map<Mode, CudaBackend> gpus = new EnumMap<>(Mode.class);
+    private final List<String> report = new ArrayList<>();
+
+    private String why;
+
+    @BeforeAll
+    void open() {
+        why = new CudaBackendProvider().unavailableReason();
+        if (why == null) {
+            cpu = new CpuBackend(BackendOptions.defaults());
+        }
+    }
+
+    /** Per test, so each one is reported as skipped with the reason. */
+    @BeforeEach
+    void requireGpu() {
+        assumeTrue(why == null, "CUDA parity suite skipped: " + why);
+    }
+
+    @AfterAll
+    void close() {
+        gpus.values().forEach(CudaBackend::close);
+        if (cpu != null) {
+            cpu.close();
+        }
+        report.forEach(System.out::println);
+    }
+
+    CudaBackend gpu(Mode m) {
+        CudaBackend b = gpus.computeIfAbsent(m, k -> new CudaBackend(new BackendOptions(0, 0), k.config));
+        if (m.needs != null) {
+            TierStatus s = b.tiers().stream().filter(t -> t.tier() == m.needs).findFirst().orElseThrow();
+            assumeTrue(s.loaded(), m + " skipped: " + s.logLine());
+        }
+        return b;
+    }
+
+    static float[] random(SplittableRandom r, int n, double scale) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) ((r.nextDouble() * 2 - 1) * scale);
+        }
+        return a;
+    }
+
+    void check(Mode m, String what, float[] want, float[] got, double tol) {
+        assertEquals(want.length, got.length, what + " length");
+        double max = 0;
+        double err = 0;
+        int at = -1;
+        for (int i = 0; i < want.length; i++) {
+            max = Math.max(max, Math.abs(want[i]));
+            double d = Math.abs((double) want[i] - got[i]);
+            if (Float.isNaN(want[i]) != Float.isNaN(got[i])) {
+                d = Double.POSITIVE_INFINITY;
+            }
+            if (d > err) {
+                err = d;
+                at = i;
+            }
+        }
+        double rel = err / Math.max(max, 1e-30);
+        String line = String.format(Locale.ROOT, "[cuda parity] %-12s %-44s rel %.2e%s", m, what, rel,
+                at >= 0 ? " (worst at " + at + ": cpu " + want[at] + " gpu " + got[at] + ")" : "");
+        report.add(line);
+        if (tol == 0 ? err != 0 : rel > tol) {
+            fail(line + " exceeds " + tol);
+        }
+    }
+
+    Tensor up(Backend b, float[] a, int... shape) {
+        return b.fromArray(a, shape);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void gemmAllTransposes(Mode m) {
+        CudaBackend g = gpu(m);
+        SplittableRandom r = new SplittableRandom(1);
+        int[][] sizes = {{67, 45, 33}, {1, 1, 1}, {128, 1000, 512}, {300, 129, 257}};
+        for (int[] s : sizes) {
+            for (int ta = 0; ta < 2; ta++) {
+                for (int tb = 0; tb < 2; tb++) {
+                    int mm = s[0];
+                    int nn = s[1];
+                    int kk = s[2];
+                    int[] as = ta == 1 ? new int[] {kk, mm} : new int[] {mm, kk};
+                    int[] bs = tb == 1 ? new int[] {nn, kk} : new int[] {kk, nn};
+                    float[] a = random(r, mm * kk, 1);
+                    float[] b = random(r, kk * nn, 1);
+                    float[] c = random(r, mm * nn, 1);
+                    Tensor cc = up(cpu, c, mm, nn);
+                    Tensor gc = up(g, c, mm, nn);
+                    cpu.gemm(ta == 1, tb == 1, 0.75f, up(cpu, a, as), up(cpu, b, bs), 0.5f, cc);
+                    g.gemm(ta == 1, tb == 1, 0.75f, up(g, a, as), up(g, b, bs), 0.5f, gc);
+                    check(m, "gemm " + (ta == 1 ? "T" : "N") + (tb == 1 ? "T" : "N") + " " + mm + "x" + nn + "x"
+                            + kk, cc.toArray(), gc.toArray(), m.tol());
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void convolutionForwardAndBackward(Mode m) {
+        CudaBackend g = gpu(m);
+        SplittableRandom r = new SplittableRandom(2);
+        Conv2dSpec[] specs = {Conv2dSpec.of(3, 16, 11, 4, 2, 1), Conv2dSpec.of(16, 32, 5, 1, 2, 2),
+                Conv2dSpec.of(32, 24, 3, 1, 1, 2), new Conv2dSpec(4, 6, 3, 2, 2, 1, 0, 1, 1)};
+        int[][] inputs = {{2, 3, 35, 35}, {3, 16, 13, 13}, {2, 32, 7, 7}, {2, 4, 9, 8}};
+        for (int i = 0; i < specs.length; i++) {
+            Conv2dSpec s = specs[i];
+            int[] xs = inputs[i];
+            int[] ys = s.outputShape("test", xs);
+            float[] x = random(r, xs[0] * xs[1] * xs[2] * xs[3], 1);
+            float[] w = random(r, s.outChannels() * s.inPerGroup() * s.kernelH() * s.kernelW(), 0.2);
+            float[] bias = random(r, s.outChannels(), 1);
+            float[] dy = random(r, ys[0] * ys[1] * ys[2] * ys[3], 1);
+            Tensor cy = cpu.allocate(ys);
+            Tensor gy = g.allocate(ys);
+            cpu.conv2dForward(s, up(cpu, x, xs), up(cpu, w, s.weightShape()), up(cpu, bias, s.outChannels()), cy);
+            g.conv2dForward(s, up(g, x, xs), up(g, w, s.weightShape()), up(g, bias, s.outChannels()), gy);
+            check(m, "conv fwd " + s, cy.toArray(), gy.toArray(), m.tol());
+            Tensor cdx = cpu.allocate(xs);
+            Tensor gdx = g.allocate(xs);
+            cpu.conv2dBackwardData(s, up(cpu, dy, ys), up(cpu, w, s.weightShape()), cdx);
+            g.conv2dBackwardData(s, up(g, dy, ys), up(g, w, s.weightShape()), gdx);
+            check(m, "conv bwd-data " + s, cdx.toArray(), gdx.toArray(), m.tol());
+            Tensor cdw = cpu.allocate(s.weightShape());
+            Tensor gdw = g.allocate(s.weightShape());
+            Tensor cdb = cpu.allocate(s.outChannels());
+            Tensor gdb = g.allocate(s.outChannels());
+            cpu.conv2dBackwardFilter(s, up(cpu, x, xs), up(cpu, dy, ys), cdw, cdb);
+            g.conv2dBackwardFilter(s, up(g, x, xs), up(g, dy, ys), gdw, gdb);
+            check(m, "conv bwd-filter " + s, cdw.toArray(), gdw.toArray(), m.tol());
+            check(m, "conv bwd-bias " + s, cdb.toArray(), gdb.toArray(), FP32);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void lrnBothConventionsGroupedAndEven(Mode m) {
+        CudaBackend g = gpu(m);
+        SplittableRandom r = new SplittableRandom(3);
+        LrnSpec[] specs = {LrnSpec.paper(), LrnSpec.pytorch(5, 1e-4, 0.75, 1.0), LrnSpec.paper().withGroups(2),
+                LrnSpec.pytorch(4, 2e-3, 0.6, 1.5), new LrnSpec(3, 0.5, 0.75, 2, false, 1)};
+        int[] xs = {2, 12, 5, 7};
+        int n = 2 * 12 * 5 * 7;
+        for (LrnSpec s : specs) {
+            float[] x = random(r, n, 3);
+            float[] dy = random(r, n, 1);
+            Tensor cx = up(cpu, x, xs);
+            Tensor gx = up(g, x, xs);
+            Tensor cyy = cpu.allocate(xs);
+            Tensor gyy = g.allocate(xs);
+            Tensor cs = cpu.allocate(xs);
+            Tensor gs = g.allocate(xs);
+            cpu.lrnForward(s, cx, cyy, cs);
+            g.lrnForward(s, gx, gyy, gs);
+            check(m, "lrn fwd " + s, cyy.toArray(), gyy.toArray(), FP32);
+            check(m, "lrn scale " + s, cs.toArray(), gs.toArray(), FP32);
+            Tensor cdx = cpu.allocate(xs);
+            Tensor gdx = g.allocate(xs);
+            cpu.lrnBackward(s, cx, cyy, cs, up(cpu, dy, xs), cdx);
+            g.lrnBackward(s, gx, gyy, gs, up(g, dy, xs), gdx);
+            check(m, "lrn bwd " + s, cdx.toArray(), gdx.toArray(), FP32);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void maxPoolForwardBackward(Mode m) {
+        CudaBackend g = gpu(m);
+        SplittableRandom r = new SplittableRandom(4);
+        PoolSpec[] specs = {PoolSpec.overlapping(), new PoolSpec(2, 2, 0), new PoolSpec(3, 2, 1)};
+        int[] xs = {2, 3, 13, 11};
+        for (PoolSpec s : specs) {
+            float[] x = random(r, 2 * 3 * 13 * 11, 1); // distinct values: no ties
+            int[] ys = s.outputShape("test", xs);
+            float[] dy = random(r, ys[0] * ys[1] * ys[2] * ys[3], 1);
+            Tensor cx = up(cpu, x, xs);
+            Tensor gx = up(g, x, xs);
+            Tensor cyy = cpu.allocate(ys);
+            Tensor gyy = g.allocate(ys);
+            cpu.maxPoolForward(s, cx, cyy);
+            g.maxPoolForward(s, gx, gyy);
+            check(m, "maxpool fwd " + s, cyy.toArray(), gyy.toArray(), 0);
+            Tensor cdx = cpu.allocate(xs);
+            Tensor gdx = g.allocate(xs);
+            cpu.maxPoolBackward(s, cx, cyy, up(cpu, dy, ys), cdx);
+            g.maxPoolBackward(s, gx, gyy, up(g, dy, ys), gdx);
+            check(m, "maxpool bwd " + s, cdx.toArray(), gdx.toArray(), FP32);
+        }
+    }
+
+    @Test
+    void elementwiseOpsAreBitExact() {
+        Mode m = Mode.KERNELS;
+        CudaBackend g = gpu(m);
+        SplittableRandom r = new SplittableRandom(5);
+        int n = 100_003;
+        float[] x = random(r, n, 2);
+        float[] y = random(r, n, 2);
+        float[] v = random(r, n, 0.1);
+        // relu
+        Tensor cy = cpu.allocate(n);
+        Tensor gy = g.allocate(n);
+        cpu.reluForward(up(cpu, x, n), cy);
+        g.reluForward(up(g, x, n), gy);
+        check(m, "relu fwd", cy.toArray(), gy.toArray(), 0);
+        Tensor cdx = cpu.allocate(n);
+        Tensor gdx = g.allocate(n);
+        cpu.reluBackward(cy, up(cpu, y, n), cdx);
+        g.reluBackward(gy, up(g, y, n), gdx);
+        check(m, "relu bwd", cdx.toArray(), gdx.toArray(), 0);
+        // dropout: the CounterRng mask bit for bit
+        long stream = CounterRng.stream(42, 6, 3);
+        for (float p : new float[] {0.5f, 0.1f, 0f}) {
+            Tensor c1 = cpu.allocate(n);
+            Tensor g1 = g.allocate(n);
+            cpu.dropoutForward(p, stream, up(cpu, x, n), c1);
+            g.dropoutForward(p, stream, up(g, x, n), g1);
+            check(m, "dropout fwd p=" + p, c1.toArray(), g1.toArray(), 0);
+            cpu.dropoutBackward(p, stream, up(cpu, y, n), c1);
+            g.dropoutBackward(p, stream, up(g, y, n), g1);
+            check(m, "dropout bwd p=" + p, c1.toArray(), g1.toArray(), 0);
+        }
+        // axpy, sgd, fill, copy
+        Tensor ca = up(cpu, y, n);
+        Tensor ga = up(g, y, n);
+        cpu.axpy(-0.3f, up(cpu, x, n), ca);
+        g.axpy(-0.3f, up(g, x, n), ga);
+        check(m, "axpy", ca.toArray(), ga.toArray(), 0);
+        Tensor cw = up(cpu, x, n);
+        Tensor gw = up(g, x, n);
+        Tensor cv = up(cpu, v, n);
+        Tensor gv = up(g, v, n);
+        for (int step = 0; step < 3; step++) {
+            cpu.sgdUpdate(0.01f, 0.9f, 5e-4f, cw, up(cpu, y, n), cv);
+            g.sgdUpdate(0.01f, 0.9f, 5e-4f, gw, up(g, y, n), gv);
+        }
+        check(m, "sgd weights", cw.toArray(), gw.toArray(), 0);
+        check(m, "sgd velocity", cv.toArray(), gv.toArray(), 0);
+        g.fill(gw, 1.5f);
+        cpu.fill(cw, 1.5f);
+        check(m, "fill", cw.toArray(), gw.toArray(), 0);
+        Tensor gc = g.allocate(n);
+        g.copy(ga, gc);
+        check(m, "copy", ca.toArray(), gc.toArray(), 0);
+        // bias
+        int[] shape = {4, 7, 9, 11};
+        int sz = 4 * 7 * 9 * 11;
+        float[] t = random(r, sz, 1);
+        float[] b = random(r, 7, 1);
+        Tensor ct = up(cpu, t, shape);
+        Tensor gt = up(g, t, shape);
+        cpu.biasAdd(ct, up(cpu, b, 7));
+        g.biasAdd(gt, up(g, b, 7));
+        check(m, "bias add", ct.toArray(), gt.toArray(), 0);
+        Tensor cdb = cpu.allocate(7);
+        Tensor gdb = g.allocate(7);
+        cpu.biasGrad(ct, cdb);
+        g.biasGrad(gt, gdb);
+        check(m, "bias grad", cdb.toArray(), gdb.toArray(), FP32);
+        // allFinite
+        assertTrue(g.allFinite(gt));
+        float[] bad = t.clone();
+        bad[sz - 1] = Float.NaN;
+        assertFalse(g.allFinite(up(g, bad, shape)));
+        bad[sz - 1] = Float.NEGATIVE_INFINITY;
+        assertFalse(g.allFinite(up(g, bad, shape)));
+        // a round trip bigger than one staging chunk
+        float[] big = random(r, (int) (Staging.CHUNK / 4) * 2 + 12345, 1);
+        check(m, "upload/download 2 chunks", big, g.fromArray(big, big.length).toArray(), 0);
+        MemoryStats ms = g.memoryStats();
+        assertTrue(ms.allocatedBytes() > 0 && ms.reservedBytes() >= ms.allocatedBytes(), ms.toString());
+        report.add("[cuda parity] memory " + ms);
+    }
+
+    @Test
+    void softmaxCrossEntropy() {
+        Mode m = Mode.KERNELS;
+        CudaBackend g = gpu(m);
+        SplittableRandom r = new SplittableRandom(6);
+        int n = 37;
+        int k = 1000;
+        float[] z = random(r, n * k, 8);
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = r.nextInt(k);
+        }
+        Tensor cp = cpu.allocate(n, k);
+        Tensor gp = g.allocate(n, k);
+        Tensor cd = cpu.allocate(n, k);
+        Tensor gd = g.allocate(n, k);
+        float cl = cpu.softmaxCrossEntropy(up(cpu, z, n, k), labels, cp, cd);
+        float gl = g.softmaxCrossEntropy(up(g, z, n, k), labels, gp, gd);
+        check(m, "softmax CE loss", new float[] {cl}, new float[] {gl}, FP32);
+        check(m, "softmax probs", cp.toArray(), gp.toArray(), FP32);
+        check(m, "softmax dlogits", cd.toArray(), gd.toArray(), FP32);
+        assertEquals(cl, g.softmaxCrossEntropy(up(g, z, n, k), labels, null, null), Math.abs(cl) * 1e-6);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void smallAlexNetTrainingStep(Mode m) {
+        CudaBackend g = gpu(m);
+        int batch = 8;
+        int classes = 10;
+        long seed = 7;
+        Network cn = AlexNet.small(cpu, 3, 32, classes, seed);
+        Network gn = AlexNet.small(g, 3, 32, classes, seed);
+        for (Parameter p : cn.parameters()) {
+            g.upload(p.value().toArray(), gn.parameter(p.name()).value());
+        }
+        SplittableRandom r = new SplittableRandom(8);
+        float[] x = random(r, batch * 3 * 32 * 32, 1);
+        int[] labels = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            labels[i] = r.nextInt(classes);
+        }
+        Sgd cs = Sgd.paper(LearningRateSchedule.constant(0.01));
+        Sgd gs = Sgd.paper(LearningRateSchedule.constant(0.01));
+        for (int step = 0; step < 2; step++) {
+            float cl = cn.trainStep(up(cpu, x, batch, 3, 32, 32), labels, cs);
+            float gl = gn.trainStep(up(g, x, batch, 3, 32, 32), labels, gs);
+            check(m, "step " + step + " loss", new float[] {cl}, new float[] {gl}, m.tol());
+            for (Parameter p : cn.parameters()) {
+                Parameter q = gn.parameter(p.name());
+                check(m, "step " + step + " grad " + p.name(), p.grad().toArray(), q.grad().toArray(), m.tol());
+                check(m, "step " + step + " value " + p.name(), p.value().toArray(), q.value().toArray(), m.tol());
+            }
+        }
+    }
+}
