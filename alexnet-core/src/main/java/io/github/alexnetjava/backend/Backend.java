@@ -81,6 +81,34 @@ public interface Backend extends AutoCloseable {
     void reluBackward(Tensor y, Tensor dy, Tensor dx);
 
     /**
+     * {@code y = tanh(x)}; y may be x. The default goes through host memory (download, compute, upload) so that
+     * every backend supports it; backends override it with a device kernel.
+     */
+    default void tanhForward(Tensor x, Tensor y) {
+        io.github.alexnetjava.tensor.Shapes.requireSame("tanh forward", "output", y, x);
+        float[] v = download(x);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) Math.tanh(v[i]);
+        }
+        upload(v, y);
+    }
+
+    /**
+     * {@code dx = dy * (1 - y^2)} from the forward output; dx may be dy. Host-memory default as
+     * {@link #tanhForward}.
+     */
+    default void tanhBackward(Tensor y, Tensor dy, Tensor dx) {
+        io.github.alexnetjava.tensor.Shapes.requireSame("tanh backward", "dy", dy, y);
+        io.github.alexnetjava.tensor.Shapes.requireSame("tanh backward", "dx", dx, y);
+        float[] yv = download(y);
+        float[] g = download(dy);
+        for (int i = 0; i < g.length; i++) {
+            g[i] = g[i] * (1f - yv[i] * yv[i]);
+        }
+        upload(g, dx);
+    }
+
+    /**
      * Local response normalisation. {@code scale} (shape of x) receives {@code k + alpha' * sum a^2}, which the
      * backward pass reuses.
      */

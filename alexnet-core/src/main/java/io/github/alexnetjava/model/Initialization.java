@@ -54,4 +54,28 @@ public final class Initialization {
             p.value().backend().upload(v, p.value());
         }
     }
+
+    /**
+     * PyTorch's default for {@code nn.Conv2d} and {@code nn.Linear} ({@code reset_parameters}: Kaiming-uniform with
+     * a = sqrt(5)), which works out to U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for the weights and the same bound for
+     * the biases, fan_in being the layer's weight size over its output count (in/groups x kh x kw for a
+     * convolution). A bias takes the fan-in of the weight just before it in the list (each layer lists weight,
+     * then bias).
+     */
+    public static void pytorchDefault(List<Parameter> params, long seed) {
+        long fanIn = 1;
+        for (int i = 0; i < params.size(); i++) {
+            Parameter p = params.get(i);
+            float[] v = new float[(int) p.size()];
+            if (p.kind() == Parameter.Kind.WEIGHT) {
+                fanIn = p.size() / p.shape()[0];
+            }
+            double bound = 1.0 / Math.sqrt(fanIn);
+            long stream = CounterRng.stream(seed, 0x7047L, i);
+            for (int j = 0; j < v.length; j++) {
+                v[j] = (float) (bound * (2.0 * CounterRng.uniform(stream, j) - 1.0));
+            }
+            p.value().backend().upload(v, p.value());
+        }
+    }
 }

@@ -135,6 +135,14 @@ public final class ReferenceOps {
 
     // ----- element-wise -----
 
+    public static double[] tanh(double[] x) {
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = Math.tanh(x[i]);
+        }
+        return y;
+    }
+
     public static double[] relu(double[] x) {
         double[] y = new double[x.length];
         for (int i = 0; i < x.length; i++) {

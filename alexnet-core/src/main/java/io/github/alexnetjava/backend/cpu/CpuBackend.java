@@ -187,6 +187,19 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void tanhForward(Tensor x, Tensor y) {
+        Shapes.requireSame("tanh forward", "output", y, x);
+        ew.tanh(d("tanh", x), d("tanh", y), x.size());
+    }
+
+    @Override
+    public void tanhBackward(Tensor y, Tensor dy, Tensor dx) {
+        Shapes.requireSame("tanh backward", "dy", dy, y);
+        Shapes.requireSame("tanh backward", "dx", dx, y);
+        ew.tanhBackward(d("tanh", y), d("tanh", dy), d("tanh", dx), y.size());
+    }
+
+    @Override
     public void lrnForward(LrnSpec spec, Tensor x, Tensor y, Tensor scale) {
         OpChecks.lrn("lrn forward", spec, x, y, scale);
         lrn.forward(spec, x.shape(), d("lrn", x), d("lrn", y), d("lrn", scale));
