@@ -18,7 +18,7 @@ import java.util.List;
  * <p>Finite checks: with {@link #setCheckFinite(boolean)} (or {@code -Dalexnet.checkFinite=true}) every training
  * batch and loss is checked for NaN/infinity and a {@link NonFiniteException} names the step.
  */
-public final class Network {
+public final class Network implements TrainableModel {
     private final String name;
     private final Backend backend;
     private final int[] inputShape;
@@ -47,6 +47,7 @@ public final class Network {
         return name;
     }
 
+    @Override
     public Backend backend() {
         return backend;
     }
@@ -57,6 +58,7 @@ public final class Network {
     }
 
     /** The number of output classes. */
+    @Override
     public int classes() {
         int[] s = outputShape(1);
         return s[1];
@@ -187,6 +189,7 @@ public final class Network {
     }
 
     /** One SGD step on a batch; returns the batch's mean loss before the update. */
+    @Override
     public float trainStep(Tensor x, int[] labels, Sgd sgd) {
         float l = computeGradients(x, labels, sgd.iteration());
         sgd.step(parameters());
@@ -198,32 +201,14 @@ public final class Network {
      * {@link #computeGradients}), with that pass's dropout; for training accuracy. Overwritten by the next training
      * step; null before the first.
      */
+    @Override
     public Tensor lastTrainingProbabilities() {
         return loss.probabilities();
     }
 
     /** Softmax probabilities for a batch, without dropout. */
+    @Override
     public Tensor predict(Tensor x) {
-        Tensor logits = forward(x, Pass.inference());
-        Tensor probs = backend.allocate(logits.shape());
-        float[] z = logits.toArray();
-        int n = logits.dim(0);
-        int k = logits.dim(1);
-        float[] p = new float[z.length];
-        for (int i = 0; i < n; i++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < k; j++) {
-                max = Math.max(max, z[i * k + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < k; j++) {
-                sum += Math.exp(z[i * k + j] - max);
-            }
-            for (int j = 0; j < k; j++) {
-                p[i * k + j] = (float) (Math.exp(z[i * k + j] - max) / sum);
-            }
-        }
-        backend.upload(p, probs);
-        return probs;
+        return SoftmaxCrossEntropy.softmax(forward(x, Pass.inference()));
     }
 }

@@ -32,4 +32,26 @@ public final class SoftmaxCrossEntropy {
     public float loss() {
         return loss;
     }
+
+    /** A new tensor on the logits' backend with the row-wise softmax of {@code logits [N, K]} (computed in double). */
+    public static Tensor softmax(Tensor logits) {
+        float[] z = logits.toArray();
+        int n = logits.dim(0);
+        int k = logits.dim(1);
+        float[] p = new float[z.length];
+        for (int i = 0; i < n; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                max = Math.max(max, z[i * k + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < k; j++) {
+                sum += Math.exp(z[i * k + j] - max);
+            }
+            for (int j = 0; j < k; j++) {
+                p[i * k + j] = (float) (Math.exp(z[i * k + j] - max) / sum);
+            }
+        }
+        return logits.backend().fromArray(p, logits.shape());
+    }
 }

@@ -42,6 +42,11 @@ public final class Sgd {
         decayBiases = on;
     }
 
+    /** Whether biases are decayed too (see {@link #setDecayBiases(boolean)}). */
+    public boolean decayBiases() {
+        return decayBiases;
+    }
+
     public float momentum() {
         return momentum;
     }

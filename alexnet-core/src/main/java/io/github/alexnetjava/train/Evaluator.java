@@ -2,7 +2,7 @@ package io.github.alexnetjava.train;
 
 import io.github.alexnetjava.data.Batch;
 import io.github.alexnetjava.data.DataLoader;
-import io.github.alexnetjava.nn.Network;
+import io.github.alexnetjava.nn.TrainableModel;
 import io.github.alexnetjava.tensor.Tensor;
 
 /**
@@ -16,7 +16,7 @@ public final class Evaluator {
     }
 
     /** Runs every batch the loader yields (one epoch of an evaluation loader) and closes nothing. */
-    public static EvalResult evaluate(Network net, DataLoader loader) {
+    public static EvalResult evaluate(TrainableModel net, DataLoader loader) {
         long n = 0;
         long hit1 = 0;
         long hit5 = 0;

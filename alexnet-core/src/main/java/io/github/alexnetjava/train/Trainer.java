@@ -4,7 +4,7 @@ import io.github.alexnetjava.data.Batch;
 import io.github.alexnetjava.data.DataLoader;
 import io.github.alexnetjava.data.Dataset;
 import io.github.alexnetjava.data.Transform;
-import io.github.alexnetjava.nn.Network;
+import io.github.alexnetjava.nn.TrainableModel;
 import io.github.alexnetjava.optim.Sgd;
 import io.github.alexnetjava.tensor.Tensor;
 import java.io.IOException;
@@ -71,7 +71,7 @@ public final class Trainer {
         }
     }
 
-    private final Network net;
+    private final TrainableModel net;
     private final Sgd sgd;
     private final Dataset train;
     private final Transform trainTransform;
@@ -84,7 +84,7 @@ public final class Trainer {
     /**
      * @param val validation data, or null to skip validation (the schedule then sees NaN)
      */
-    public Trainer(Network net, Sgd sgd, Dataset train, Transform trainTransform, Dataset val,
+    public Trainer(TrainableModel net, Sgd sgd, Dataset train, Transform trainTransform, Dataset val,
             Transform valTransform, Config config) {
         this.net = Objects.requireNonNull(net, "net");
         this.sgd = Objects.requireNonNull(sgd, "sgd");

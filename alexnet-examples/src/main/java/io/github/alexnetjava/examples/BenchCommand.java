@@ -77,12 +77,27 @@ final class BenchCommand extends CliCommand {
             description = "Also time each layer's forward and backward pass and print ms and GFLOP/s per layer.")
     boolean layers;
 
+    @Option(names = "--devices", defaultValue = "1",
+            description = "1, or 2 for the paper's two-tower model-parallel split over two devices of the backend"
+                    + " (--threads is then per device; default: cores / 2) (default: ${DEFAULT-VALUE}).")
+    int devices;
+
+    @Option(names = "--connectivity", defaultValue = "paper",
+            description = "With --devices 2: paper, every-layer or independent-until-fc6 (default: ${DEFAULT-VALUE}).")
+    String connectivity;
+
     @Override
     protected int execute() {
         Models.check(model);
         if (batch < 1 || iters < 1 || warmup < 0) {
             throw new IllegalArgumentException("need --batch >= 1, --iters >= 1 and --warmup >= 0, got batch "
                     + batch + ", iters " + iters + ", warmup " + warmup);
+        }
+        if (devices != 1 && devices != 2) {
+            throw new IllegalArgumentException("--devices must be 1 or 2, got " + devices);
+        }
+        if (devices == 2) {
+            return new ModelParallelBench(this).run();
         }
         String name = backendName != null ? backendName : Backends.configuredName();
         BackendOptions options = new BackendOptions(
@@ -175,7 +190,7 @@ final class BenchCommand extends CliCommand {
         return 0;
     }
 
-    private double[] time(String what, Runnable step) {
+    double[] time(String what, Runnable step) {
         for (int i = 0; i < warmup; i++) {
             long t0 = System.nanoTime();
             step.run();
@@ -231,7 +246,7 @@ final class BenchCommand extends CliCommand {
         return null;
     }
 
-    private static Double nullIfNaN(double v) {
+    static Double nullIfNaN(double v) {
         return Double.isNaN(v) ? null : v;
     }
 }

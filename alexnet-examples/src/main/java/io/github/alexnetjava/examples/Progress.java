@@ -59,17 +59,16 @@ final class Progress {
             return;
         }
         int decile = done * 10 / batches;
-        if (decile > lastDecile || now - lastNanos > LINE_NANOS && lastNanos != 0 || done == batches) {
-            if (decile == lastDecile && done == batches) {
-                return;
-            }
+        boolean timeUp = lastNanos != 0 && now - lastNanos > LINE_NANOS;
+        if (lastNanos == 0) {
+            lastNanos = now;
+        }
+        if (decile > lastDecile || timeUp) {
             lastDecile = decile;
+            lastNanos = now;
             err.printf(Locale.ROOT, "  epoch %d/%d  %d/%d batches (%d%%)  %.1f img/s  loss %.4f  ETA %s%n", epoch,
                     epochs, done, batches, 100L * done / batches, imagesPerSecond, loss, clock(eta));
             err.flush();
-        }
-        if (lastNanos == 0 || now - lastNanos > LINE_NANOS) {
-            lastNanos = now;
         }
     }
 

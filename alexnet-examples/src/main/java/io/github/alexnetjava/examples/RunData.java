@@ -3,6 +3,8 @@ package io.github.alexnetjava.examples;
 import io.github.alexnetjava.backend.Backend;
 import io.github.alexnetjava.data.ChannelStats;
 import io.github.alexnetjava.data.Dataset;
+import io.github.alexnetjava.data.DatasetException;
+import io.github.alexnetjava.data.IdxFormatException;
 import io.github.alexnetjava.data.FashionMnistDataset;
 import io.github.alexnetjava.data.ImageFolderDataset;
 import io.github.alexnetjava.data.PreparedDataset;
@@ -32,15 +34,27 @@ final class RunData {
     static Dataset raw(RunSpec spec, String split) throws IOException {
         Path p = Path.of(spec.dataPath());
         if (FASHION.equals(spec.source())) {
-            return "train".equals(split) ? FashionMnistDataset.train(p) : FashionMnistDataset.test(p);
+            try {
+                return "train".equals(split) ? FashionMnistDataset.train(p) : FashionMnistDataset.test(p);
+            } catch (DatasetException e) {
+                if (e.getMessage().contains("not found") && !(e instanceof IdxFormatException)) {
+                    throw new DatasetException(e.getMessage() + " (install Debian's dataset-fashion-mnist package:"
+                            + " apt-get install dataset-fashion-mnist, or pass --data DIR with the IDX files)", e);
+                }
+                throw e;
+            }
         }
         return ImageFolderDataset.open(p, split);
     }
 
-    /** Rescaled and centre-cropped to the run's prepared size, and limited. */
-    static Dataset prepared(RunSpec spec, Dataset raw, int limit) {
+    /** Rescaled and centre-cropped to the run's prepared size (kept in {@code cacheDir} if not null), limited. */
+    static Dataset prepared(RunSpec spec, Dataset raw, int limit, Path cacheDir) throws IOException {
         Dataset d = limit > 0 ? Subset.first(raw, limit) : raw;
-        return spec.preparedSize() > 0 ? PreparedDataset.of(d, spec.preparedSize()) : d;
+        if (spec.preparedSize() <= 0) {
+            return d;
+        }
+        return cacheDir != null ? PreparedDataset.cached(d, spec.preparedSize(), cacheDir)
+                : PreparedDataset.of(d, spec.preparedSize());
     }
 
     /** The side of the images the transform receives. */
@@ -85,7 +99,8 @@ final class RunData {
         Network net = switch (spec.model()) {
             case "alexnet" -> AlexNet.paper(backend, classes, spec.seed());
             case "alexnet-torchvision" -> AlexNet.torchvision(backend, classes, spec.seed());
-            case "alexnet-small" -> AlexNet.small(backend, in[0], in[1], classes, spec.seed());
+            case "alexnet-small" -> AlexNet.small(backend, in[0], in[1], classes, spec.seed(),
+                    spec.dropout());
             default -> throw new IllegalArgumentException("unknown model '" + spec.model() + "'; choose one of "
                     + String.join(", ", AlexNet.MODELS));
         };

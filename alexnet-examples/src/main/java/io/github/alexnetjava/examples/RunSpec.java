@@ -28,11 +28,12 @@ import java.util.Map;
  * @param limitVal     use only the first N validation examples (0: all)
  * @param checkpointEvery also checkpoint every N batches inside an epoch (0: at epoch ends only)
  * @param threads      compute threads of the run (bit-exact resumption needs the same)
+ * @param dropout      alexnet-small's dropout probability after fc6 and fc7
  */
 record RunSpec(String model, String source, String dataPath, List<String> classes, int[] inputShape,
                int preparedSize, Preprocessing pre, String init, long seed, int batch, int epochs, double lr,
                float momentum, float weightDecay, String schedule, int stepEpochs, int limitTrain, int limitVal,
-               int checkpointEvery, int threads) {
+               int checkpointEvery, int threads, float dropout) {
 
     static final String PREFIX = "run.";
     static final List<String> SCHEDULES = List.of("constant", "step", "plateau");
@@ -94,6 +95,7 @@ record RunSpec(String model, String source, String dataPath, List<String> classe
         m.put(PREFIX + "limit_val", Integer.toString(limitVal));
         m.put(PREFIX + "checkpoint_every", Integer.toString(checkpointEvery));
         m.put(PREFIX + "threads", Integer.toString(threads));
+        m.put(PREFIX + "dropout", Float.toString(dropout));
         return m;
     }
 
@@ -111,7 +113,8 @@ record RunSpec(String model, String source, String dataPath, List<String> classe
                     i(m, "epochs", file), Double.parseDouble(get(m, "lr", file)),
                     Float.parseFloat(get(m, "momentum", file)), Float.parseFloat(get(m, "weight_decay", file)),
                     get(m, "schedule", file), i(m, "step_epochs", file), i(m, "limit_train", file),
-                    i(m, "limit_val", file), i(m, "checkpoint_every", file), i(m, "threads", file));
+                    i(m, "limit_val", file), i(m, "checkpoint_every", file), i(m, "threads", file),
+                    Float.parseFloat(get(m, "dropout", file)));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("checkpoint " + file + ": malformed run metadata (" + e.getMessage()
                     + ")", e);
@@ -133,11 +136,11 @@ record RunSpec(String model, String source, String dataPath, List<String> classe
 
     RunSpec withEpochs(int e) {
         return new RunSpec(model, source, dataPath, classes, inputShape, preparedSize, pre, init, seed, batch, e, lr,
-                momentum, weightDecay, schedule, stepEpochs, limitTrain, limitVal, checkpointEvery, threads);
+                momentum, weightDecay, schedule, stepEpochs, limitTrain, limitVal, checkpointEvery, threads, dropout);
     }
 
     RunSpec withDataPath(String p) {
         return new RunSpec(model, source, p, classes, inputShape, preparedSize, pre, init, seed, batch, epochs, lr,
-                momentum, weightDecay, schedule, stepEpochs, limitTrain, limitVal, checkpointEvery, threads);
+                momentum, weightDecay, schedule, stepEpochs, limitTrain, limitVal, checkpointEvery, threads, dropout);
     }
 }

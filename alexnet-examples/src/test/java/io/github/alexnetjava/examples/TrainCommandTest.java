@@ -112,6 +112,9 @@ class TrainCommandTest {
         // stopped at an epoch end (1 epoch), extended to 2
         assertEquals(0, run(args(TINY, "train", "--data", data, "--epochs", "1", "--checkpoint-every", "2",
                 "--out", byEpoch.toString())).code());
+        Run changed = run("train", "--resume", byEpoch.toString(), "--epochs", "2", "--lr", "0.1");
+        assertEquals(2, changed.code());
+        assertTrue(changed.err().contains("--lr cannot be changed"), changed.err());
         assertEquals(0, run("train", "--resume", byEpoch.toString(), "--epochs", "2").code());
 
         List<float[]> expected = weightsAndMomentum(whole);
@@ -123,6 +126,31 @@ class TrainCommandTest {
             }
             assertEquals(deterministicColumns(whole), deterministicColumns(other), other.toString());
         }
+    }
+
+    @Test
+    void twoDeviceRunsCheckpointAndResumeBitForBit(@TempDir Path dir) throws IOException {
+        Path whole = dir.resolve("whole");
+        Path byEpoch = dir.resolve("by-epoch");
+        String data = MINI.toString();
+        Run first = run(args(TINY, "train", "--data", data, "--epochs", "2", "--devices", "2", "--out",
+                whole.toString()));
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains("model parallel: 2 devices"), first.out());
+        assertEquals(0, run(args(TINY, "train", "--data", data, "--epochs", "1", "--devices", "2", "--out",
+                byEpoch.toString())).code());
+        Run resumed = run("train", "--resume", byEpoch.toString(), "--epochs", "2", "--devices", "2");
+        assertEquals(0, resumed.code(), resumed.err());
+        List<float[]> expected = weightsAndMomentum(whole);
+        List<float[]> got = weightsAndMomentum(byEpoch);
+        for (int i = 0; i < expected.size(); i++) {
+            assertArrayEquals(expected.get(i), got.get(i), "tensor " + i);
+        }
+        assertEquals(deterministicColumns(whole), deterministicColumns(byEpoch));
+        Run bad = run(args(TINY, "train", "--data", data, "--epochs", "1", "--devices", "3", "--out",
+                dir.resolve("bad").toString()));
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--devices must be 1 or 2"), bad.err());
     }
 
     /** Weights and momentum buffers, exactly as stored. */
@@ -181,6 +209,18 @@ class TrainCommandTest {
     }
 
     @Test
+    void loaderAloneAndThePreparedImageCache(@TempDir Path dir) {
+        Run r = run(args(TINY, "train", "--data", MINI.toString(), "--loader-only", "--cache",
+                dir.resolve("cache").toString(), "--out", dir.resolve("r").toString(), "--json"));
+        assertEquals(0, r.code(), r.err());
+        Map<String, String> j = parseFlatJson(r.lastLine());
+        assertEquals("64", j.get("images"));
+        assertTrue(Double.parseDouble(j.get("loader_images_per_s")) > 0, r.lastLine());
+        assertTrue(Files.isRegularFile(dir.resolve("cache/train/prepared-32.u8")));
+        assertTrue(Files.isRegularFile(dir.resolve("cache/val/prepared-32.u8")));
+    }
+
+    @Test
     void emptyOrMalformedRootsAreOneLineErrors(@TempDir Path dir) throws IOException {
         Run empty = run("train", "--data", dir.toString(), "--out", dir.resolve("r").toString());
         assertEquals(2, empty.code());
@@ -195,6 +235,9 @@ class TrainCommandTest {
         Run missing = run("train", "--resume", dir.resolve("nothing").toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("no checkpoint.ckpt"), missing.err());
+        Run nowhere = run("train", "--data", dir.resolve("does-not-exist").toString());
+        assertEquals(2, nowhere.code());
+        assertTrue(nowhere.err().startsWith("error: ") && nowhere.err().contains("expected"), nowhere.err());
     }
 
     @Test
@@ -242,7 +285,8 @@ class TrainCommandTest {
         assertTrue(r.err().contains("train-images-idx3-ubyte") && r.err().contains("magic"), r.err());
         Run none = run("train", "--dataset", "fashion-mnist", "--data", dir.resolve("nope").toString());
         assertEquals(2, none.code());
-        assertTrue(none.err().contains("not found"), none.err());
+        assertTrue(none.err().contains("not found") && none.err().contains("apt-get install dataset-fashion-mnist"),
+                none.err());
     }
 
     @Test
