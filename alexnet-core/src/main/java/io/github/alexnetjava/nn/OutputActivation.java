@@ -1,0 +1,53 @@
+package io.github.alexnetjava.nn;
+
+import io.github.alexnetjava.backend.Backend;
+import io.github.alexnetjava.tensor.Tensor;
+
+/**
+ * An element-wise activation whose derivative is a function of its output (ReLU, tanh). In place by default (the
+ * output overwrites the input, the gradient overwrites dy), as the input is not needed again.
+ */
+abstract class OutputActivation implements Layer {
+    private final String name;
+    private final boolean inPlace;
+    private Tensor y;
+    private Tensor dx;
+
+    OutputActivation(String name, boolean inPlace) {
+        this.name = name;
+        this.inPlace = inPlace;
+    }
+
+    /** {@code y = f(x)} on the backend. */
+    abstract void apply(Backend b, Tensor x, Tensor y);
+
+    /** {@code dx = dy * f'(x)} expressed through {@code y}, on the backend. */
+    abstract void gradient(Backend b, Tensor y, Tensor dy, Tensor dx);
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final int[] outputShape(int[] in) {
+        return in.clone();
+    }
+
+    @Override
+    public final Tensor forward(Tensor x, Pass pass) {
+        y = inPlace ? x : Buffers.ensure(y, x.backend(), x.shape());
+        apply(x.backend(), x, y);
+        return y;
+    }
+
+    @Override
+    public final Tensor backward(Tensor dy) {
+        if (y == null) {
+            throw Buffers.noForward(name);
+        }
+        dx = inPlace ? dy : Buffers.ensure(dx, dy.backend(), dy.shape());
+        gradient(dy.backend(), y, dy, dx);
+        return dx;
+    }
+}
