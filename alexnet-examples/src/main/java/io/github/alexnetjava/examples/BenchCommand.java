@@ -13,6 +13,7 @@ import io.github.alexnetjava.optim.LearningRateSchedule;
 import io.github.alexnetjava.optim.Sgd;
 import io.github.alexnetjava.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -55,13 +56,8 @@ final class BenchCommand extends CliCommand {
             description = "Untimed warm-up iterations (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--backend",
-            description = "Backend name (default: -Dalexnet.backend, ALEXNET_BACKEND or cpu).")
-    String backendName;
-
-    @Option(names = "--threads",
-            description = "Worker threads (default: -Dalexnet.threads, else one per core).")
-    Integer threads;
+    @Mixin
+    ComputeOptions computeOptions = new ComputeOptions();
 
     @Option(names = "--classes", description = "Output classes (default: 1000; 10 for alexnet-small).")
     Integer classes;
@@ -99,9 +95,8 @@ final class BenchCommand extends CliCommand {
         if (devices == 2) {
             return new ModelParallelBench(this).run();
         }
-        String name = backendName != null ? backendName : Backends.configuredName();
-        BackendOptions options = new BackendOptions(
-                threads != null ? threads : BackendOptions.defaults().threads(), 0);
+        String name = computeOptions.backendName();
+        BackendOptions options = computeOptions.options();
         try (Backend backend = Backends.create(name, options)) {
             int nThreads = backend instanceof CpuBackend cpu ? cpu.threads() : options.threads();
             int k = Models.classes(model, classes);

@@ -1,8 +1,6 @@
 package io.github.alexnetjava.examples;
 
 import io.github.alexnetjava.backend.Backend;
-import io.github.alexnetjava.backend.BackendOptions;
-import io.github.alexnetjava.backend.Backends;
 import io.github.alexnetjava.checkpoint.CheckpointException;
 import io.github.alexnetjava.data.DataLoader;
 import io.github.alexnetjava.data.Dataset;
@@ -18,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code alexnet eval}: top-1/top-5 and loss of a checkpoint on a validation set, centre crop or 10-crop. */
@@ -49,11 +48,8 @@ final class EvalCommand extends CliCommand {
     @Option(names = "--strict", description = "Stop at the first unreadable image instead of skipping it.")
     boolean strict;
 
-    @Option(names = "--backend", description = "Backend name (default: -Dalexnet.backend, ALEXNET_BACKEND or cpu).")
-    String backendName;
-
-    @Option(names = "--threads", description = "Compute threads (default: -Dalexnet.threads, else one per core).")
-    Integer threads;
+    @Mixin
+    ComputeOptions computeOptions = new ComputeOptions();
 
     @Option(names = "--json", description = "Print the figures as one JSON object on the last line.")
     boolean json;
@@ -68,10 +64,7 @@ final class EvalCommand extends CliCommand {
     }
 
     private int evaluate() throws IOException {
-        String name = backendName != null ? backendName : Backends.configuredName();
-        BackendOptions options = new BackendOptions(threads != null ? threads : BackendOptions.defaults().threads(),
-                0);
-        try (Backend backend = Backends.create(name, options)) {
+        try (Backend backend = computeOptions.create()) {
             LoadedRun run = LoadedRun.load(checkpoint, backend);
             RunSpec spec = run.spec();
             Dataset raw;

@@ -1,7 +1,6 @@
 package io.github.alexnetjava.examples;
 
 import io.github.alexnetjava.backend.BackendOptions;
-import io.github.alexnetjava.backend.Backends;
 import io.github.alexnetjava.backend.cpu.vector.VectorSupport;
 import io.github.alexnetjava.nn.Pass;
 import io.github.alexnetjava.optim.LearningRateSchedule;
@@ -36,9 +35,9 @@ final class ModelParallelBench {
         Connectivity c = Connectivity.parse(cmd.connectivity);
         int k = Models.classes(cmd.model, cmd.classes);
         TowerConfig cfg = TowerConfig.forModel(cmd.model, k);
-        String name = cmd.backendName != null ? cmd.backendName : Backends.configuredName();
-        int perDevice = cmd.threads != null && cmd.threads > 0 ? cmd.threads
-                : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        String name = cmd.computeOptions.backendName();
+        Integer asked = cmd.computeOptions.threads;
+        int perDevice = asked != null && asked > 0 ? asked : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         try (DeviceGroup g = DeviceGroup.of(name, 2, d -> new BackendOptions(perDevice, d))) {
             ModelParallelAlexNet net = ModelParallelAlexNet.create(g, cfg, c, BenchCommand.SEED);
             int[] in = cfg.inputShape();

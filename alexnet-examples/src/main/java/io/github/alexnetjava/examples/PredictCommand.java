@@ -1,8 +1,6 @@
 package io.github.alexnetjava.examples;
 
 import io.github.alexnetjava.backend.Backend;
-import io.github.alexnetjava.backend.BackendOptions;
-import io.github.alexnetjava.backend.Backends;
 import io.github.alexnetjava.checkpoint.CheckpointException;
 import io.github.alexnetjava.data.Batch;
 import io.github.alexnetjava.data.DataLoader;
@@ -17,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -34,11 +33,8 @@ final class PredictCommand extends CliCommand {
     @Option(names = "--top", defaultValue = "5", description = "Classes listed per image (default: ${DEFAULT-VALUE}).")
     int top;
 
-    @Option(names = "--backend", description = "Backend name (default: -Dalexnet.backend, ALEXNET_BACKEND or cpu).")
-    String backendName;
-
-    @Option(names = "--threads", description = "Compute threads (default: -Dalexnet.threads, else one per core).")
-    Integer threads;
+    @Mixin
+    ComputeOptions computeOptions = new ComputeOptions();
 
     @Option(names = "--json", description = "One JSON object per image instead of text.")
     boolean json;
@@ -53,10 +49,7 @@ final class PredictCommand extends CliCommand {
     }
 
     private int predict() throws IOException {
-        String name = backendName != null ? backendName : Backends.configuredName();
-        BackendOptions options = new BackendOptions(threads != null ? threads : BackendOptions.defaults().threads(),
-                0);
-        try (Backend backend = Backends.create(name, options)) {
+        try (Backend backend = computeOptions.create()) {
             LoadedRun run = LoadedRun.load(checkpoint, backend);
             List<String> classes = run.classes();
             Dataset ds = run.adapt(new Files(images, classes), false);

@@ -1,8 +1,6 @@
 package io.github.alexnetjava.examples;
 
 import io.github.alexnetjava.backend.Backend;
-import io.github.alexnetjava.backend.BackendOptions;
-import io.github.alexnetjava.backend.Backends;
 import io.github.alexnetjava.checkpoint.Checkpoint;
 import io.github.alexnetjava.checkpoint.CheckpointException;
 import io.github.alexnetjava.data.ChannelStats;
@@ -35,6 +33,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -152,13 +151,8 @@ final class TrainCommand extends CliCommand {
     Integer checkpointEvery;
 
     // ----- compute -----
-    @Option(names = "--backend",
-            description = "Backend name (default: -Dalexnet.backend, ALEXNET_BACKEND or cpu).")
-    String backendName;
-
-    @Option(names = "--threads",
-            description = "Compute threads (default: -Dalexnet.threads, else one per core).")
-    Integer threads;
+    @Mixin
+    ComputeOptions computeOptions = new ComputeOptions();
 
     @Option(names = "--devices", paramLabel = "N", description = "1, or 2 for the paper's two-tower model-parallel "
             + "split over two devices of the backend (alexnet and alexnet-small; default: 1).")
@@ -239,10 +233,10 @@ final class TrainCommand extends CliCommand {
         RunInputs in = openData(spec);
         spec = in.spec;
         Files.createDirectories(runDir);
-        if (threads == null && resumeMeta != null) {
-            threads = spec.threads(); // bit-exact resumption needs the run's thread count
+        if (computeOptions.threads == null && resumeMeta != null) {
+            computeOptions.threads = spec.threads(); // bit-exact resumption needs the run's thread count
         }
-        int compute = threads != null ? threads : BackendOptions.defaults().threads();
+        int compute = computeOptions.threads();
         int decoders = loaderThreads != null ? loaderThreads : DataLoader.defaultThreads();
         ChannelStats stats;
         if (resumeMeta != null) {
@@ -629,10 +623,7 @@ final class TrainCommand extends CliCommand {
 
     /** The compute backend from --backend and --threads. */
     Backend createBackend() {
-        String name = backendName != null ? backendName : Backends.configuredName();
-        BackendOptions options = new BackendOptions(
-                threads != null ? threads : BackendOptions.defaults().threads(), 0);
-        return Backends.create(name, options);
+        return computeOptions.create();
     }
 
     static <T> T orDefault(T value, T fallback) {
