@@ -31,7 +31,12 @@ GFLOP per step (work, not a rate; 2 flops per multiply-add; backward = 2x forwar
 The JSON also reports "peak_rss_mb": the process's peak resident set (getrusage ru_maxrss) after the timed
 whole-step iterations, before any layer profiling.
 
+On a GPU (--device cuda) every timed step ends with torch.cuda.synchronize(), TF32 is off for convolutions and
+matrix products (plain fp32, as alexnet-java's default) unless --tf32, and --cudnn-benchmark lets cuDNN time
+its algorithms (torch.backends.cudnn.benchmark) instead of choosing them by heuristics.
+
 Usage: bench_pytorch.py [--batch 64] [--iters 5] [--warmup 2] [--threads N] [--mode both] [--layers] [--json]
+                        [--device cpu|cuda] [--tf32] [--cudnn-benchmark]
 Progress goes to stderr; with --json the last line of stdout is one JSON object.
 """
 import argparse
@@ -109,16 +114,27 @@ class PaperAlexNet(nn.Module):
         return self.classifier(self.features(x))
 
 
+def sync():
+    """Waits for the GPU, so wall-clock timings cover the queued work (nothing on the CPU)."""
+    if DEVICE.type == "cuda":
+        torch.cuda.synchronize(DEVICE)
+
+
+DEVICE = torch.device("cpu")
+
+
 def timed(what, step, warmup, iters):
     for i in range(warmup):
         t0 = time.perf_counter()
         step()
+        sync()
         print(f"  {what} warm-up {i + 1}/{warmup}: {(time.perf_counter() - t0) * 1e3:.1f} ms", file=sys.stderr,
               flush=True)
     ms = []
     for i in range(iters):
         t0 = time.perf_counter()
         step()
+        sync()
         ms.append((time.perf_counter() - t0) * 1e3)
         print(f"  {what} iteration {i + 1}/{iters}: {ms[-1]:.1f} ms", file=sys.stderr, flush=True)
     return statistics.median(ms)
@@ -166,6 +182,7 @@ def profile_layers(net, opt, x, labels, warmup, iters):
             t0 = time.perf_counter()
             # In-place ReLU on a leaf that requires grad is an error, so it runs out of place here.
             y = F.relu(xi) if isinstance(m, nn.ReLU) else m(xi)
+            sync()
             dt = (time.perf_counter() - t0) * 1e3
             if timed_it:
                 fwd[i].append(dt)
@@ -176,6 +193,7 @@ def profile_layers(net, opt, x, labels, warmup, iters):
         t0 = time.perf_counter()
         loss = F.cross_entropy(logits, labels)
         loss.backward()
+        sync()
         dt = (time.perf_counter() - t0) * 1e3
         if timed_it:
             loss_ms.append(dt)
@@ -183,6 +201,7 @@ def profile_layers(net, opt, x, labels, warmup, iters):
         for i in range(n - 1, -1, -1):
             t0 = time.perf_counter()
             torch.autograd.backward(outputs[i], g)
+            sync()
             dt = (time.perf_counter() - t0) * 1e3
             if timed_it:
                 bwd[i].append(dt)
@@ -190,6 +209,7 @@ def profile_layers(net, opt, x, labels, warmup, iters):
             outputs[i] = inputs[i] = None  # free activations as the real backward pass does
         t0 = time.perf_counter()
         opt.step()
+        sync()
         dt = (time.perf_counter() - t0) * 1e3
         if timed_it:
             step_ms.append(dt)
@@ -236,18 +256,30 @@ def main():
     ap.add_argument("--layers", action="store_true",
                     help="also time each layer's forward and backward pass of a training step")
     ap.add_argument("--json", action="store_true", help="print one JSON object on the last line")
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (default: cpu)")
+    ap.add_argument("--tf32", action="store_true", help="GPU: allow TF32 in convolutions and matrix products")
+    ap.add_argument("--cudnn-benchmark", action="store_true", help="GPU: torch.backends.cudnn.benchmark = True")
     a = ap.parse_args()
     if a.batch < 1 or a.iters < 1 or a.warmup < 0:
         ap.error("need --batch >= 1, --iters >= 1 and --warmup >= 0")
 
+    global DEVICE
+    DEVICE = torch.device(a.device)
+    if DEVICE.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = a.tf32
+        torch.backends.cudnn.allow_tf32 = a.tf32
+        torch.backends.cudnn.benchmark = a.cudnn_benchmark
     torch.set_num_threads(a.threads)
     torch.manual_seed(42)
     net = PaperAlexNet(a.classes)
     params = sum(p.numel() for p in net.parameters())
     x = torch.rand(a.batch, 3, 227, 227) * 2 - 1
     labels = torch.randint(0, a.classes, (a.batch,))
+    net, x, labels = net.to(DEVICE), x.to(DEVICE), labels.to(DEVICE)
+    where = (f"{torch.cuda.get_device_name(DEVICE)}, tf32 {a.tf32}, cudnn.benchmark {a.cudnn_benchmark}"
+             if DEVICE.type == "cuda" else f"{torch.get_num_threads()} threads")
     print(f"bench_pytorch: alexnet (paper), {params:,} parameters, batch {a.batch}, torch {torch.__version__}, "
-          f"{torch.get_num_threads()} threads, {a.warmup} warm-up + {a.iters} timed iterations",
+          f"{where}, {a.warmup} warm-up + {a.iters} timed iterations",
           file=sys.stderr, flush=True)
 
     infer_ms = train_ms = None
@@ -283,7 +315,8 @@ def main():
     def ips(ms):
         return None if ms is None else a.batch * 1000.0 / ms
 
-    print(f"alexnet  batch {a.batch}  pytorch {torch.__version__}  threads {torch.get_num_threads()}")
+    print(f"alexnet  batch {a.batch}  pytorch {torch.__version__}  "
+          + (f"device {where}" if DEVICE.type == "cuda" else f"threads {torch.get_num_threads()}"))
     if train_ms is not None:
         print(f"train:     {ips(train_ms):10.1f} images/s  {train_ms:10.1f} ms/step (median of {a.iters})")
     if infer_ms is not None:
@@ -295,6 +328,9 @@ def main():
             "torch": torch.__version__,
             "batch": a.batch,
             "threads": torch.get_num_threads(),
+            "device": torch.cuda.get_device_name(DEVICE) if DEVICE.type == "cuda" else "cpu",
+            "tf32": a.tf32 if DEVICE.type == "cuda" else None,
+            "cudnn_benchmark": a.cudnn_benchmark if DEVICE.type == "cuda" else None,
             "mode": a.mode,
             "iters": a.iters,
             "warmup": a.warmup,

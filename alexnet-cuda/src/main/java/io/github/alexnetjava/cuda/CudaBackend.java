@@ -37,6 +37,12 @@ import java.util.Locale;
 public final class CudaBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(CudaBackend.class);
     private static final int THREADS = 256;
+    /**
+     * Maps logical device indices ({@link BackendOptions#device()}) to GPUs, e.g. {@code 0,0} runs both towers of
+     * the two-device model-parallel AlexNet on GPU 0 as two logical devices (own stream and memory pool each).
+     * Unset: logical device k is GPU k.
+     */
+    public static final String DEVICE_MAP_PROPERTY = "alexnet.cuda.deviceMap";
     /** Upper bound of an im2col buffer (the convolution runs in chunks of images to stay below it). */
     static final long COL_LIMIT_BYTES = 256L << 20;
 
@@ -65,14 +71,16 @@ public final class CudaBackend implements Backend {
 
     public CudaBackend(BackendOptions options, CudaConfig config) {
         this.config = config;
-        this.deviceIndex = options.device();
         CudaProbe.Report probe = CudaProbe.get();
         if (probe.driverProblem() != null) {
             throw new IllegalStateException("CUDA backend unavailable: " + probe.driverProblem());
         }
+        this.deviceIndex = physicalDevice(options.device(), System.getProperty(DEVICE_MAP_PROPERTY));
         if (deviceIndex < 0 || deviceIndex >= probe.devices().size()) {
             throw new IllegalArgumentException("CUDA device " + deviceIndex + " does not exist; this machine has "
-                    + probe.devices().size() + " GPU(s): " + probe.devices());
+                    + probe.devices().size() + " GPU(s): " + probe.devices() + (probe.devices().size() == 1
+                    ? "; to run two logical devices (e.g. the two-tower split) on one GPU pass -D"
+                    + DEVICE_MAP_PROPERTY + "=0,0" : ""));
         }
         this.info = probe.devices().get(deviceIndex);
         CachingAllocator<CUdeviceptr> alloc = null;
@@ -143,6 +151,24 @@ public final class CudaBackend implements Backend {
         this.gemm = cublas != null ? cublas : new OwnGemm();
         LOG.info("CUDA backend on {} (driver CUDA {}): GEMM by {}, convolution/LRN/pooling by {}", info,
                 probe.driverVersionString(), gemm.name(), cudnn != null ? "cuDNN" : "own kernels");
+    }
+
+    /** The GPU of logical device {@code logical} under {@code map} (a comma list, or null for identity). */
+    static int physicalDevice(int logical, String map) {
+        if (map == null || map.isBlank()) {
+            return logical;
+        }
+        String[] parts = map.trim().split("\\s*,\\s*");
+        if (logical < 0 || logical >= parts.length) {
+            throw new IllegalArgumentException("-D" + DEVICE_MAP_PROPERTY + "=" + map + " maps " + parts.length
+                    + " logical device(s); device " + logical + " was asked for");
+        }
+        try {
+            return Integer.parseInt(parts[logical]);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + DEVICE_MAP_PROPERTY + "=" + map + ": '" + parts[logical]
+                    + "' is not a GPU index (expected e.g. 0,0 or 0,1)");
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -39,12 +39,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * tier on its own: own kernels only, cuBLAS (fp32 and TF32) and cuDNN. Relative error = max|gpu - cpu| /
  * max|cpu| per tensor, at most 1e-4 in fp32 and 5e-3 with TF32; dropout, SGD, axpy, ReLU and the copies are
  * compared bit for bit. Skips, with the reason, where there is no usable driver or GPU; a tier whose library is
- * missing skips its own runs.
+ * missing skips its own runs. {@code -Dalexnet.cuda.parity.modes=KERNELS,CUDNN} runs only those modes (the GPU
+ * bundle runs each tier in its own JVM, so a fault in one cannot hide the results of another).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CudaParityTest {
     static final double FP32 = 1e-4;
     static final double TF32 = 5e-3;
+    static final String MODES_PROPERTY = "alexnet.cuda.parity.modes";
 
     /** The tier configurations run on their own. */
     enum Mode {
@@ -96,6 +98,9 @@ class CudaParityTest {
     }
 
     CudaBackend gpu(Mode m) {
+        String only = System.getProperty(MODES_PROPERTY, "").trim();
+        assumeTrue(only.isEmpty() || List.of(only.split("\\s*,\\s*")).contains(m.name()),
+                m + " not selected (-D" + MODES_PROPERTY + "=" + only + ")");
         CudaBackend b = gpus.computeIfAbsent(m, k -> new CudaBackend(new BackendOptions(0, 0), k.config));
         if (m.needs != null) {
             TierStatus s = b.tiers().stream().filter(t -> t.tier() == m.needs).findFirst().orElseThrow();

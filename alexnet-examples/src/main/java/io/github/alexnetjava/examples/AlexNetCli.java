@@ -10,8 +10,8 @@ import java.io.InputStream;
 import java.util.Properties;
 
 /**
- * The {@code alexnet} command: {@code summary}, {@code bench}, {@code train}, {@code eval}, {@code predict},
- * {@code figure1} and {@code doctor}.
+ * The {@code alexnet} command: {@code summary}, {@code bench}, {@code bench-gemm}, {@code train}, {@code eval},
+ * {@code predict}, {@code figure1} and {@code doctor}.
  *
  * <p>Run it with {@code java --add-modules jdk.incubator.vector -jar alexnet-examples/target/alexnet.jar}; without
  * the flag the CPU kernels fall back to scalar code.
@@ -20,8 +20,8 @@ import java.util.Properties;
         mixinStandardHelpOptions = true,
         versionProvider = AlexNetCli.Version.class,
         description = "AlexNet (Krizhevsky, Sutskever, Hinton 2012) in Java: model summaries, benchmarks, training.",
-        subcommands = {SummaryCommand.class, BenchCommand.class, TrainCommand.class, EvalCommand.class,
-                PredictCommand.class, DoctorCommand.class, Figure1Command.class,
+        subcommands = {SummaryCommand.class, BenchCommand.class, GemmBenchCommand.class, TrainCommand.class,
+                EvalCommand.class, PredictCommand.class, DoctorCommand.class, Figure1Command.class,
                 CommandLine.HelpCommand.class})
 public final class AlexNetCli implements Runnable {
 
