@@ -103,9 +103,11 @@ fi
 
 if want parity; then
   # One JVM per tier, with synchronous launches so a kernel fault names its launch and cannot hide another tier.
-  for pm in "kernels:KERNELS" "cublas:CUBLAS,CUBLAS_TF32" "cudnn:CUDNN" "split:SPLIT"; do
-    name="parity-${pm%%:*}"; modes="${pm#*:}"
-    step "$name" 240 env CUDA_LAUNCH_BLOCKING=1 "$java" "${jvm[@]}" -Dalexnet.cuda.parity.modes="$modes" \
+  for pm in "kernels:KERNELS:" "cublas:CUBLAS,CUBLAS_TF32:" "cudnn:CUDNN:" \
+            "cudnn-find:CUDNN:-Dalexnet.cuda.cudnn.benchmark=true" "split:SPLIT:"; do
+    name="parity-${pm%%:*}"; rest="${pm#*:}"; modes="${rest%%:*}"; props="${rest#*:}"
+    # shellcheck disable=SC2086
+    step "$name" 240 env CUDA_LAUNCH_BLOCKING=1 "$java" "${jvm[@]}" $props -Dalexnet.cuda.parity.modes="$modes" \
       -jar "$here/lib/junit-platform-console-standalone.jar" execute \
       --class-path "$here/test-classes:$jar" --select-package io.github.alexnetjava.cuda \
       --details=tree --disable-banner --reports-dir "$results/junit-$name"
@@ -123,8 +125,9 @@ fi
 # Tier configurations of the bench: name and system properties.
 configs=("kernels:-Dalexnet.cuda.cublas=false -Dalexnet.cuda.cudnn=false"
          "kernels+cudnn:-Dalexnet.cuda.cublas=false"
-         "cublas+cudnn:")
-[[ $tf32 -eq 1 ]] && configs+=("cublas+cudnn+tf32:-Dalexnet.cuda.tf32=true")
+         "cublas+cudnn:"
+         "cublas+cudnn-find:-Dalexnet.cuda.cudnn.benchmark=true")
+[[ $tf32 -eq 1 ]] && configs+=("cublas+cudnn-find+tf32:-Dalexnet.cuda.tf32=true -Dalexnet.cuda.cudnn.benchmark=true")
 
 if want bench; then
   for cfg in "${configs[@]}"; do
@@ -168,14 +171,23 @@ if want gemm; then
     bench-gemm --backend cuda --batch "$batch" --warmup 3 --iters 20 --json
   note "bench-gemm own kernels" "exit $?"
   grep -E '^(gemm|conv|fc)' "$results/gemm-own.log"
+  # Ablations of the own kernels' launch plan (GemmPlan): two blocks per multiprocessor; no split-K.
+  step gemm-own-2blocks 120 "$java" "${jvm[@]}" -Dalexnet.cuda.cublas=false -Dalexnet.cuda.cudnn=false \
+    -Dalexnet.cuda.gemm.twoBlocks=true -jar "$jar" bench-gemm --backend cuda --batch "$batch" --warmup 3 --iters 20 --json
+  note "bench-gemm own, 2 blocks/SM" "exit $?"
+  step gemm-own-nosplit 120 "$java" "${jvm[@]}" -Dalexnet.cuda.cublas=false -Dalexnet.cuda.cudnn=false \
+    -Dalexnet.cuda.gemm.split=1 -jar "$jar" bench-gemm --backend cuda --batch "$batch" --warmup 3 --iters 20 --json
+  note "bench-gemm own, no split-K" "exit $?"
   step gemm-cublas 120 "$java" "${jvm[@]}" -Dalexnet.cuda.cudnn=false -jar "$jar" \
     bench-gemm --backend cuda --batch "$batch" --warmup 3 --iters 20 --json
   note "bench-gemm cublas tier" "exit $? ($(grep -o 'GEMM: [^,]*' "$results/gemm-cublas.log" | head -1))"
   if [[ -n "$python" ]]; then
-    step gemm-torch 180 env PYTHONUNBUFFERED=1 "$python" "$here/scripts/bench_gemm_pytorch.py" --device cuda \
-      --batch "$batch" --warmup 3 --iters 20 --ours "$results/gemm-own.log" --json
-    cat "$results/gemm-torch.log"
-    note "gemm own/cuBLAS(torch)" "$(grep -E '^all shapes' "$results/gemm-torch.log" | tr -s ' ')"
+    for v in own own-2blocks own-nosplit cublas; do
+      step "gemm-torch-vs-$v" 180 env PYTHONUNBUFFERED=1 "$python" "$here/scripts/bench_gemm_pytorch.py" \
+        --device cuda --batch "$batch" --warmup 3 --iters 20 --ours "$results/gemm-$v.log" --json
+      grep -vE '^\{|^bench_gemm' "$results/gemm-torch-vs-$v.log"
+      note "gemm $v / cuBLAS(torch)" "$(grep -E '^all shapes' "$results/gemm-torch-vs-$v.log" | tr -s ' ')"
+    done
   fi
 fi
 

@@ -314,9 +314,14 @@ public final class CudaBackend implements Backend {
     }
 
     private void launch(String kernel, int gridX, int gridY, int block, Object... args) {
+        launch3d(kernel, gridX, gridY, 1, block, args);
+    }
+
+    private void launch3d(String kernel, int gridX, int gridY, int gridZ, int block, Object... args) {
         CUfunction f = kernels.get(kernel);
-        CudaCheck.driver(JCudaDriver.cuLaunchKernel(f, gridX, gridY, 1, block, 1, 1, 0, stream, params(args), null),
-                "cuLaunchKernel(" + kernel + ", grid " + gridX + "x" + gridY + ", block " + block + ")");
+        CudaCheck.driver(JCudaDriver.cuLaunchKernel(f, gridX, gridY, gridZ, block, 1, 1, 0, stream, params(args),
+                null), "cuLaunchKernel(" + kernel + ", grid " + gridX + "x" + gridY + "x" + gridZ + ", block " + block
+                + ")");
     }
 
     /** A grid-stride element-wise launch over n elements (nothing for n == 0). */
@@ -426,7 +431,7 @@ public final class CudaBackend implements Backend {
         gemm.sgemm(transA, transB, m, n, k, alpha, pa, a.dim(1), pb, b.dim(1), beta, pc, n);
     }
 
-    /** The own register-blocked SGEMM kernels: 128x128 tiles when they fill the GPU, else 64x64. */
+    /** The own register-blocked SGEMM kernels, tiled and split along K as {@link GemmPlan} decides. */
     private final class OwnGemm implements GemmEngine {
         @Override
         public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, CUdeviceptr a, int lda,
@@ -434,12 +439,25 @@ public final class CudaBackend implements Backend {
             if (m == 0 || n == 0) {
                 return;
             }
-            long tiles128 = (long) ceilDiv(m, 128) * ceilDiv(n, 128);
-            boolean big = tiles128 >= info.multiprocessors();
-            int tile = big ? 128 : 64;
-            String kernel = "sgemm_" + tile + "_" + (transA ? "t" : "n") + (transB ? "t" : "n");
-            launch(kernel, ceilDiv(n, tile), ceilDiv(m, tile), big ? 256 : 64, m, n, k, alpha, a, lda, b, ldb,
-                    beta, c, ldc);
+            GemmPlan plan = GemmPlan.choose(m, n, k, info.multiprocessors());
+            String kernel = plan.kernel(transA, transB);
+            int gx = ceilDiv(n, plan.tile());
+            int gy = ceilDiv(m, plan.tile());
+            if (plan.split() == 1) {
+                launch3d(kernel, gx, gy, 1, plan.threads(), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
+                        Math.max(k, 1), null);
+                return;
+            }
+            CachingAllocator.Block<CUdeviceptr> partial = temp((long) plan.split() * m * n,
+                    "split-K partial products of a " + m + "x" + n + "x" + k + " GEMM");
+            try {
+                launch3d(kernel, gx, gy, plan.split(), plan.threads(), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
+                        plan.kChunk(), partial.ptr());
+                launchN("sgemm_splitk_reduce", (long) m * n, partial.ptr(), c, m, n, ldc, plan.split(), alpha,
+                        beta);
+            } finally {
+                allocator.release(partial); // stream-ordered: reused only by work queued after the reduction
+            }
         }
 
         @Override

@@ -40,7 +40,9 @@ import java.util.Map;
  * stream, through the JCudnn 11.7 Java API with the 12.6 natives (libcudnn.so.9).
  *
  * <p>Convolution algorithms come from the {@code cudnnGet*Algorithm_v7} heuristics (the algorithm-descriptor
- * calls have no natives in this combination) once per (layer, input shape): the first algorithm that succeeds,
+ * calls have no natives in this combination) once per (layer, input shape), or, with
+ * {@code -Dalexnet.cuda.cudnn.benchmark=true}, from {@code cudnnFind*Algorithm}, which runs every algorithm once
+ * and ranks them by measured time (PyTorch's {@code cudnn.benchmark}): the first algorithm that succeeds,
  * fits the workspace limit and uses the wanted math (FMA-only fp32 by default, so no TF32 sneaks in on Ampere and
  * newer; any math with TF32 on), preferring deterministic ones. Workspaces come from the caching allocator.
  * Each method returns false when cuDNN cannot do the case (a shape or parameter it does not support, a plan that
@@ -56,6 +58,8 @@ final class CudnnTier implements AutoCloseable, TierSelector.Described {
     private static final Logger LOG = LoggerFactory.getLogger(CudnnTier.class);
     /** The largest convolution workspace an algorithm may ask for. */
     static final long WORKSPACE_LIMIT = 1L << 30;
+    /** Choose convolution algorithms by timing them (cudnnFind*) instead of by heuristics. */
+    static final String BENCHMARK_PROPERTY = "alexnet.cuda.cudnn.benchmark";
     private static final Pointer ONE = Pointer.to(new float[] {1f});
     private static final Pointer ZERO = Pointer.to(new float[] {0f});
 
@@ -70,6 +74,7 @@ final class CudnnTier implements AutoCloseable, TierSelector.Described {
     private final boolean tf32;
     private final Workspace workspace;
     private final long version;
+    private final boolean benchmark = Boolean.getBoolean(BENCHMARK_PROPERTY);
     private final Map<List<Integer>, cudnnTensorDescriptor> tensors = new HashMap<>();
     private final Map<Object, ConvPlan> convPlans = new HashMap<>();
     private final Map<Object, Object> other = new HashMap<>();
@@ -97,7 +102,8 @@ final class CudnnTier implements AutoCloseable, TierSelector.Described {
     @Override
     public String describe() {
         return "cuDNN " + version / 10000 + "." + (version % 10000) / 100 + "." + version % 100 + " ("
-                + version + "), " + (tf32 ? "TF32 allowed" : "fp32 FMA math") + "; convolution, LRN, pooling";
+                + version + "), " + (tf32 ? "TF32 allowed" : "fp32 FMA math") + ", convolution algorithms by "
+                + (benchmark ? "measured time (cudnnFind)" : "heuristics") + "; convolution, LRN, pooling";
     }
 
     // ----- descriptors -----
@@ -205,8 +211,13 @@ final class CudnnTier implements AutoCloseable, TierSelector.Described {
             fwd[i] = new cudnnConvolutionFwdAlgoPerf();
         }
         int[] got = new int[1];
-        CudaCheck.cudnn(JCudnn.cudnnGetConvolutionForwardAlgorithm_v7(handle, p.x, p.w, p.fwdDesc, p.y, fwd.length,
-                got, fwd), "cudnnGetConvolutionForwardAlgorithm_v7");
+        if (benchmark) {
+            CudaCheck.cudnn(JCudnn.cudnnFindConvolutionForwardAlgorithm(handle, p.x, p.w, p.fwdDesc, p.y, fwd.length,
+                    got, fwd), "cudnnFindConvolutionForwardAlgorithm");
+        } else {
+            CudaCheck.cudnn(JCudnn.cudnnGetConvolutionForwardAlgorithm_v7(handle, p.x, p.w, p.fwdDesc, p.y,
+                    fwd.length, got, fwd), "cudnnGetConvolutionForwardAlgorithm_v7");
+        }
         for (int pass = 0; pass < 2 && p.fwdAlgo < 0; pass++) {
             for (int i = 0; i < got[0]; i++) {
                 cudnnConvolutionFwdAlgoPerf a = fwd[i];
@@ -232,8 +243,13 @@ final class CudnnTier implements AutoCloseable, TierSelector.Described {
         for (int i = 0; i < bd.length; i++) {
             bd[i] = new cudnnConvolutionBwdDataAlgoPerf();
         }
-        CudaCheck.cudnn(JCudnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(handle, p.w, p.y, p.dataDesc, p.x,
-                bd.length, got, bd), "cudnnGetConvolutionBackwardDataAlgorithm_v7");
+        if (benchmark) {
+            CudaCheck.cudnn(JCudnn.cudnnFindConvolutionBackwardDataAlgorithm(handle, p.w, p.y, p.dataDesc, p.x,
+                    bd.length, got, bd), "cudnnFindConvolutionBackwardDataAlgorithm");
+        } else {
+            CudaCheck.cudnn(JCudnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(handle, p.w, p.y, p.dataDesc, p.x,
+                    bd.length, got, bd), "cudnnGetConvolutionBackwardDataAlgorithm_v7");
+        }
         for (int pass = 0; pass < 2 && p.dataAlgo < 0; pass++) {
             for (int i = 0; i < got[0]; i++) {
                 cudnnConvolutionBwdDataAlgoPerf a = bd[i];
@@ -259,8 +275,13 @@ final class CudnnTier implements AutoCloseable, TierSelector.Described {
         for (int i = 0; i < bf.length; i++) {
             bf[i] = new cudnnConvolutionBwdFilterAlgoPerf();
         }
-        CudaCheck.cudnn(JCudnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7(handle, p.x, p.y, p.filterDesc, p.w,
-                bf.length, got, bf), "cudnnGetConvolutionBackwardFilterAlgorithm_v7");
+        if (benchmark) {
+            CudaCheck.cudnn(JCudnn.cudnnFindConvolutionBackwardFilterAlgorithm(handle, p.x, p.y, p.filterDesc, p.w,
+                    bf.length, got, bf), "cudnnFindConvolutionBackwardFilterAlgorithm");
+        } else {
+            CudaCheck.cudnn(JCudnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7(handle, p.x, p.y, p.filterDesc,
+                    p.w, bf.length, got, bf), "cudnnGetConvolutionBackwardFilterAlgorithm_v7");
+        }
         for (int pass = 0; pass < 2 && p.filterAlgo < 0; pass++) {
             for (int i = 0; i < got[0]; i++) {
                 cudnnConvolutionBwdFilterAlgoPerf a = bf[i];
@@ -279,7 +300,7 @@ final class CudnnTier implements AutoCloseable, TierSelector.Described {
                     p.w, p.filterAlgo, ws), "cudnnGetConvolutionBackwardFilterWorkspaceSize");
             p.filterWs = ws[0];
         }
-        LOG.debug("cuDNN plan for {} on {}: forward algo {} ({} B), backward-data algo {} ({} B), backward-filter"
+        LOG.info("cuDNN plan for {} on {}: forward algo {} ({} B), backward-data algo {} ({} B), backward-filter"
                 + " algo {} ({} B)", s, Arrays.toString(xs), p.fwdAlgo, p.fwdWs, p.dataAlgo, p.dataWs, p.filterAlgo,
                 p.filterWs);
         return p;

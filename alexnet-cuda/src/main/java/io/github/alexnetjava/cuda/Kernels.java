@@ -28,7 +28,8 @@ final class Kernels implements AutoCloseable, TierSelector.Described {
 
     static {
         FUNCTIONS.put("gemm", List.of("sgemm_128_nn", "sgemm_128_nt", "sgemm_128_tn", "sgemm_128_tt",
-                "sgemm_64_nn", "sgemm_64_nt", "sgemm_64_tn", "sgemm_64_tt"));
+                "sgemm_128x2_nn", "sgemm_128x2_nt", "sgemm_128x2_tn", "sgemm_128x2_tt",
+                "sgemm_64_nn", "sgemm_64_nt", "sgemm_64_tn", "sgemm_64_tt", "sgemm_splitk_reduce"));
         FUNCTIONS.put("conv", List.of("im2col_batched", "col2im_batched", "scatter_output", "gather_output"));
         FUNCTIONS.put("elementwise", List.of("fill_f32", "axpy_f32", "relu_forward", "relu_backward", "bias_add",
                 "bias_grad", "dropout_f32", "sgd_update", "all_finite"));

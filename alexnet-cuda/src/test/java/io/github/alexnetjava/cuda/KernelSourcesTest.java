@@ -202,7 +202,11 @@ class KernelSourcesTest {
             }
         }
         for (Usage u : table.values()) {
-            if (u.kernel().startsWith("sgemm")) {
+            if (u.kernel().startsWith("sgemm_128x2")) {
+                // Capped at 128 registers for two blocks per multiprocessor: a few spills are the price, but
+                // not a spilled accumulator block (64 floats = 256 bytes).
+                assertTrue(u.spillStores() < 256 && u.spillLoads() < 256, "the 128x2 SGEMM spills too much: " + u);
+            } else if (u.kernel().startsWith("sgemm")) {
                 assertEquals(0, u.spillStores() + u.spillLoads(), "the SGEMM kernels must not spill: " + u);
             }
         }

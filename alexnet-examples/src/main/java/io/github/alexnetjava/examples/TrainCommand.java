@@ -470,7 +470,18 @@ final class TrainCommand extends CliCommand {
                     (float) m.lr(), m.imagesPerSecond(), Progress.clock(m.seconds()), m.skippedImages());
             out().flush();
             MetricsCsv.write(runDir.resolve(METRICS), all);
-            Curves.write(runDir.resolve(CURVES), all);
+            try {
+                Curves.write(runDir.resolve(CURVES), all);
+            } catch (RuntimeException | Error e) {
+                if (e instanceof VirtualMachineError vme) {
+                    throw vme;
+                }
+                // Drawing needs AWT's native image and font libraries, which a minimal runtime or a machine
+                // without fonts may lack; the numbers are in metrics.csv, so training goes on.
+                err().printf(Locale.ROOT, "warning: %s not drawn (%s: %s); the figures are in %s%n", CURVES,
+                        e.getClass().getSimpleName(), e.getMessage(), METRICS);
+                err().flush();
+            }
         }
 
         @Override
