@@ -40,7 +40,13 @@ done
 mkdir -p "$results"
 want() { [[ ",$only," == *",$1,"* ]]; }
 java="$here/jre/bin/java"
-jvm=(--add-modules=jdk.incubator.vector -Xmx16g -Xss4m)
+# cuDNN's candidate algorithms and the chosen ones go to the logs.
+jvm=(--add-modules=jdk.incubator.vector -Xmx16g -Xss4m -Dorg.slf4j.simpleLogger.log.io.github.alexnetjava.cuda.CudnnTier=debug)
+# Fonts for curves.png where the machine has no fontconfig setup: the bundled font directory.
+if [[ -f "$here/fonts.conf" ]]; then
+  sed "s|@FONTDIR@|$here/jre/lib/fonts|" "$here/fonts.conf" > "$results/fonts.conf"
+  export FONTCONFIG_FILE="$results/fonts.conf"
+fi
 jar="$here/lib/alexnet.jar"
 declare -a summary=()
 note() { summary+=("$(printf '%-34s %s' "$1" "$2")"); echo "   -> $1: $2"; }
@@ -126,7 +132,9 @@ fi
 configs=("kernels:-Dalexnet.cuda.cublas=false -Dalexnet.cuda.cudnn=false"
          "kernels+cudnn:-Dalexnet.cuda.cublas=false"
          "cublas+cudnn:"
-         "cublas+cudnn-find:-Dalexnet.cuda.cudnn.benchmark=true")
+         "cublas+cudnn-find:-Dalexnet.cuda.cudnn.benchmark=true"
+         "cublas+cudnn+transforms:-Dalexnet.cuda.cudnn.transforms=true"
+         "cublas+cudnn-find+transforms:-Dalexnet.cuda.cudnn.benchmark=true -Dalexnet.cuda.cudnn.transforms=true")
 [[ $tf32 -eq 1 ]] && configs+=("cublas+cudnn-find+tf32:-Dalexnet.cuda.tf32=true -Dalexnet.cuda.cudnn.benchmark=true")
 
 if want bench; then
@@ -171,10 +179,10 @@ if want gemm; then
     bench-gemm --backend cuda --batch "$batch" --warmup 3 --iters 20 --json
   note "bench-gemm own kernels" "exit $?"
   grep -E '^(gemm|conv|fc)' "$results/gemm-own.log"
-  # Ablations of the own kernels' launch plan (GemmPlan): two blocks per multiprocessor; no split-K.
-  step gemm-own-2blocks 120 "$java" "${jvm[@]}" -Dalexnet.cuda.cublas=false -Dalexnet.cuda.cudnn=false \
-    -Dalexnet.cuda.gemm.twoBlocks=true -jar "$jar" bench-gemm --backend cuda --batch "$batch" --warmup 3 --iters 20 --json
-  note "bench-gemm own, 2 blocks/SM" "exit $?"
+  # Ablations of the own kernels' launch plan (GemmPlan): one block per multiprocessor; no split-K.
+  step gemm-own-1block 120 "$java" "${jvm[@]}" -Dalexnet.cuda.cublas=false -Dalexnet.cuda.cudnn=false \
+    -Dalexnet.cuda.gemm.twoBlocks=false -jar "$jar" bench-gemm --backend cuda --batch "$batch" --warmup 3 --iters 20 --json
+  note "bench-gemm own, 1 block/SM" "exit $?"
   step gemm-own-nosplit 120 "$java" "${jvm[@]}" -Dalexnet.cuda.cublas=false -Dalexnet.cuda.cudnn=false \
     -Dalexnet.cuda.gemm.split=1 -jar "$jar" bench-gemm --backend cuda --batch "$batch" --warmup 3 --iters 20 --json
   note "bench-gemm own, no split-K" "exit $?"
@@ -182,7 +190,7 @@ if want gemm; then
     bench-gemm --backend cuda --batch "$batch" --warmup 3 --iters 20 --json
   note "bench-gemm cublas tier" "exit $? ($(grep -o 'GEMM: [^,]*' "$results/gemm-cublas.log" | head -1))"
   if [[ -n "$python" ]]; then
-    for v in own own-2blocks own-nosplit cublas; do
+    for v in own own-1block own-nosplit cublas; do
       step "gemm-torch-vs-$v" 180 env PYTHONUNBUFFERED=1 "$python" "$here/scripts/bench_gemm_pytorch.py" \
         --device cuda --batch "$batch" --warmup 3 --iters 20 --ours "$results/gemm-$v.log" --json
       grep -vE '^\{|^bench_gemm' "$results/gemm-torch-vs-$v.log"

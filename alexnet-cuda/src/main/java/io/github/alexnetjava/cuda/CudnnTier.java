@@ -7,9 +7,12 @@ import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUstream;
 import jcuda.jcudnn.JCudnn;
+import jcuda.jcudnn.cudnnConvolutionBwdDataAlgo;
 import jcuda.jcudnn.cudnnConvolutionBwdDataAlgoPerf;
+import jcuda.jcudnn.cudnnConvolutionBwdFilterAlgo;
 import jcuda.jcudnn.cudnnConvolutionBwdFilterAlgoPerf;
 import jcuda.jcudnn.cudnnConvolutionDescriptor;
+import jcuda.jcudnn.cudnnConvolutionFwdAlgo;
 import jcuda.jcudnn.cudnnConvolutionFwdAlgoPerf;
 import jcuda.jcudnn.cudnnConvolutionMode;
 import jcuda.jcudnn.cudnnDataType;
@@ -58,6 +61,8 @@ final class CudnnTier implements AutoCloseable, TierSelector.Described {
     private static final Logger LOG = LoggerFactory.getLogger(CudnnTier.class);
     /** The largest convolution workspace an algorithm may ask for. */
     static final long WORKSPACE_LIMIT = 1L << 30;
+    /** Allow the FFT and Winograd algorithms in fp32 (they are always allowed with TF32). */
+    static final String TRANSFORMS_PROPERTY = "alexnet.cuda.cudnn.transforms";
     /** Choose convolution algorithms by timing them (cudnnFind*) instead of by heuristics. */
     static final String BENCHMARK_PROPERTY = "alexnet.cuda.cudnn.benchmark";
     private static final Pointer ONE = Pointer.to(new float[] {1f});
@@ -75,6 +80,8 @@ final class CudnnTier implements AutoCloseable, TierSelector.Described {
     private final Workspace workspace;
     private final long version;
     private final boolean benchmark = Boolean.getBoolean(BENCHMARK_PROPERTY);
+    /** FFT and Winograd algorithms allowed (with TF32, or asked for). */
+    private final boolean transforms;
     private final Map<List<Integer>, cudnnTensorDescriptor> tensors = new HashMap<>();
     private final Map<Object, ConvPlan> convPlans = new HashMap<>();
     private final Map<Object, Object> other = new HashMap<>();
@@ -83,6 +90,7 @@ final class CudnnTier implements AutoCloseable, TierSelector.Described {
 
     CudnnTier(CUstream stream, boolean tf32, Workspace workspace) {
         this.tf32 = tf32;
+        this.transforms = tf32 || Boolean.getBoolean(TRANSFORMS_PROPERTY);
         this.workspace = workspace;
         JCudnn.setExceptionsEnabled(false); // loads libJCudnn-12.6.0 -> libcudnn.so.9
         this.version = JCudnn.cudnnGetVersion();
@@ -103,7 +111,8 @@ final class CudnnTier implements AutoCloseable, TierSelector.Described {
     public String describe() {
         return "cuDNN " + version / 10000 + "." + (version % 10000) / 100 + "." + version % 100 + " ("
                 + version + "), " + (tf32 ? "TF32 allowed" : "fp32 FMA math") + ", convolution algorithms by "
-                + (benchmark ? "measured time (cudnnFind)" : "heuristics") + "; convolution, LRN, pooling";
+                + (benchmark ? "measured time (cudnnFind)" : "heuristics") + (transforms ? ", FFT/Winograd allowed"
+                : ", GEMM-type algorithms only") + "; convolution, LRN, pooling";
     }
 
     // ----- descriptors -----
@@ -149,6 +158,9 @@ final class CudnnTier implements AutoCloseable, TierSelector.Described {
         cudnnConvolutionDescriptor fwdDesc;
         cudnnConvolutionDescriptor dataDesc;
         cudnnConvolutionDescriptor filterDesc;
+        boolean fwdRan;
+        boolean dataRan;
+        boolean filterRan;
         int fwdAlgo = -1;
         int dataAlgo = -1;
         int filterAlgo = -1;
@@ -203,6 +215,7 @@ final class CudnnTier implements AutoCloseable, TierSelector.Described {
         p.dataDesc = convDesc(s);
         p.filterDesc = convDesc(s);
         int[] count = new int[1];
+        int[] got = new int[1];
 
         CudaCheck.cudnn(JCudnn.cudnnGetConvolutionForwardAlgorithmMaxCount(handle, count),
                 "cudnnGetConvolutionForwardAlgorithmMaxCount");
@@ -210,7 +223,6 @@ final class CudnnTier implements AutoCloseable, TierSelector.Described {
         for (int i = 0; i < fwd.length; i++) {
             fwd[i] = new cudnnConvolutionFwdAlgoPerf();
         }
-        int[] got = new int[1];
         if (benchmark) {
             CudaCheck.cudnn(JCudnn.cudnnFindConvolutionForwardAlgorithm(handle, p.x, p.w, p.fwdDesc, p.y, fwd.length,
                     got, fwd), "cudnnFindConvolutionForwardAlgorithm");
@@ -218,23 +230,15 @@ final class CudnnTier implements AutoCloseable, TierSelector.Described {
             CudaCheck.cudnn(JCudnn.cudnnGetConvolutionForwardAlgorithm_v7(handle, p.x, p.w, p.fwdDesc, p.y,
                     fwd.length, got, fwd), "cudnnGetConvolutionForwardAlgorithm_v7");
         }
-        for (int pass = 0; pass < 2 && p.fwdAlgo < 0; pass++) {
-            for (int i = 0; i < got[0]; i++) {
-                cudnnConvolutionFwdAlgoPerf a = fwd[i];
-                if (a.status == cudnnStatus.CUDNN_STATUS_SUCCESS && a.memory <= WORKSPACE_LIMIT && mathOk(a.mathType)
-                        && (pass == 1 || a.determinism == cudnnDeterminism.CUDNN_DETERMINISTIC)) {
-                    p.fwdAlgo = a.algo;
-                    CudaCheck.cudnn(JCudnn.cudnnSetConvolutionMathType(p.fwdDesc, a.mathType),
-                            "cudnnSetConvolutionMathType");
-                    break;
-                }
-            }
+        List<Candidate> fc = new ArrayList<>();
+        for (int i = 0; i < got[0]; i++) {
+            fc.add(new Candidate(fwd[i].algo, fwd[i].status, fwd[i].memory, fwd[i].determinism, fwd[i].mathType));
         }
-        if (p.fwdAlgo >= 0) {
-            long[] ws = new long[1];
-            CudaCheck.cudnn(JCudnn.cudnnGetConvolutionForwardWorkspaceSize(handle, p.x, p.w, p.fwdDesc, p.y,
-                    p.fwdAlgo, ws), "cudnnGetConvolutionForwardWorkspaceSize");
-            p.fwdWs = ws[0];
+        Candidate f = pick(fc, Direction.FORWARD);
+        if (f != null) {
+            p.fwdWs = workspace(Direction.FORWARD, s, f, p.fwdDesc, ws -> JCudnn
+                    .cudnnGetConvolutionForwardWorkspaceSize(handle, p.x, p.w, p.fwdDesc, p.y, f.algo(), ws));
+            p.fwdAlgo = p.fwdWs >= 0 ? f.algo() : -1;
         }
 
         CudaCheck.cudnn(JCudnn.cudnnGetConvolutionBackwardDataAlgorithmMaxCount(handle, count),
@@ -250,23 +254,15 @@ final class CudnnTier implements AutoCloseable, TierSelector.Described {
             CudaCheck.cudnn(JCudnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(handle, p.w, p.y, p.dataDesc, p.x,
                     bd.length, got, bd), "cudnnGetConvolutionBackwardDataAlgorithm_v7");
         }
-        for (int pass = 0; pass < 2 && p.dataAlgo < 0; pass++) {
-            for (int i = 0; i < got[0]; i++) {
-                cudnnConvolutionBwdDataAlgoPerf a = bd[i];
-                if (a.status == cudnnStatus.CUDNN_STATUS_SUCCESS && a.memory <= WORKSPACE_LIMIT && mathOk(a.mathType)
-                        && (pass == 1 || a.determinism == cudnnDeterminism.CUDNN_DETERMINISTIC)) {
-                    p.dataAlgo = a.algo;
-                    CudaCheck.cudnn(JCudnn.cudnnSetConvolutionMathType(p.dataDesc, a.mathType),
-                            "cudnnSetConvolutionMathType");
-                    break;
-                }
-            }
+        List<Candidate> dc2 = new ArrayList<>();
+        for (int i = 0; i < got[0]; i++) {
+            dc2.add(new Candidate(bd[i].algo, bd[i].status, bd[i].memory, bd[i].determinism, bd[i].mathType));
         }
-        if (p.dataAlgo >= 0) {
-            long[] ws = new long[1];
-            CudaCheck.cudnn(JCudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(handle, p.w, p.y, p.dataDesc, p.x,
-                    p.dataAlgo, ws), "cudnnGetConvolutionBackwardDataWorkspaceSize");
-            p.dataWs = ws[0];
+        Candidate d = pick(dc2, Direction.BACKWARD_DATA);
+        if (d != null) {
+            p.dataWs = workspace(Direction.BACKWARD_DATA, s, d, p.dataDesc, ws -> JCudnn
+                    .cudnnGetConvolutionBackwardDataWorkspaceSize(handle, p.w, p.y, p.dataDesc, p.x, d.algo(), ws));
+            p.dataAlgo = p.dataWs >= 0 ? d.algo() : -1;
         }
 
         CudaCheck.cudnn(JCudnn.cudnnGetConvolutionBackwardFilterAlgorithmMaxCount(handle, count),
@@ -282,28 +278,115 @@ final class CudnnTier implements AutoCloseable, TierSelector.Described {
             CudaCheck.cudnn(JCudnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7(handle, p.x, p.y, p.filterDesc,
                     p.w, bf.length, got, bf), "cudnnGetConvolutionBackwardFilterAlgorithm_v7");
         }
-        for (int pass = 0; pass < 2 && p.filterAlgo < 0; pass++) {
-            for (int i = 0; i < got[0]; i++) {
-                cudnnConvolutionBwdFilterAlgoPerf a = bf[i];
-                if (a.status == cudnnStatus.CUDNN_STATUS_SUCCESS && a.memory <= WORKSPACE_LIMIT && mathOk(a.mathType)
-                        && (pass == 1 || a.determinism == cudnnDeterminism.CUDNN_DETERMINISTIC)) {
-                    p.filterAlgo = a.algo;
-                    CudaCheck.cudnn(JCudnn.cudnnSetConvolutionMathType(p.filterDesc, a.mathType),
-                            "cudnnSetConvolutionMathType");
-                    break;
-                }
-            }
+        List<Candidate> wc = new ArrayList<>();
+        for (int i = 0; i < got[0]; i++) {
+            wc.add(new Candidate(bf[i].algo, bf[i].status, bf[i].memory, bf[i].determinism, bf[i].mathType));
         }
-        if (p.filterAlgo >= 0) {
-            long[] ws = new long[1];
-            CudaCheck.cudnn(JCudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(handle, p.x, p.y, p.filterDesc,
-                    p.w, p.filterAlgo, ws), "cudnnGetConvolutionBackwardFilterWorkspaceSize");
-            p.filterWs = ws[0];
+        Candidate w2 = pick(wc, Direction.BACKWARD_FILTER);
+        if (w2 != null) {
+            p.filterWs = workspace(Direction.BACKWARD_FILTER, s, w2, p.filterDesc, ws -> JCudnn
+                    .cudnnGetConvolutionBackwardFilterWorkspaceSize(handle, p.x, p.y, p.filterDesc, p.w, w2.algo(),
+                            ws));
+            p.filterAlgo = p.filterWs >= 0 ? w2.algo() : -1;
+        }
+        if (p.fwdAlgo < 0 || p.dataAlgo < 0 || p.filterAlgo < 0) {
+            LOG.info("cuDNN candidates for {} on {} (algo:status:math:determinism:workspace): forward {}, backward-data"
+                    + " {}, backward-filter {}", s, Arrays.toString(xs), Candidate.brief(fc), Candidate.brief(dc2),
+                    Candidate.brief(wc));
+        } else {
+            LOG.debug("cuDNN candidates for {} on {}: forward {}, backward-data {}, backward-filter {}", s,
+                    Arrays.toString(xs), Candidate.brief(fc), Candidate.brief(dc2), Candidate.brief(wc));
         }
         LOG.info("cuDNN plan for {} on {}: forward algo {} ({} B), backward-data algo {} ({} B), backward-filter"
                 + " algo {} ({} B)", s, Arrays.toString(xs), p.fwdAlgo, p.fwdWs, p.dataAlgo, p.dataWs, p.filterAlgo,
                 p.filterWs);
         return p;
+    }
+
+    /** The three convolution directions, for algorithm choice. */
+    enum Direction { FORWARD, BACKWARD_DATA, BACKWARD_FILTER }
+
+    /** One algorithm as cuDNN ranked it. */
+    record Candidate(int algo, int status, long memory, int determinism, int mathType) {
+        static String brief(List<Candidate> cs) {
+            StringBuilder sb = new StringBuilder("[");
+            for (Candidate c : cs) {
+                sb.append(sb.length() > 1 ? " " : "").append(c.algo).append(':')
+                        .append(c.status == cudnnStatus.CUDNN_STATUS_SUCCESS ? "ok" : "s" + c.status).append(":m")
+                        .append(c.mathType).append(c.determinism == cudnnDeterminism.CUDNN_DETERMINISTIC ? ":det" : "")
+                        .append(':').append(c.memory < 0 ? "?" : (c.memory >> 20) + "M");
+            }
+            return sb.append(']').toString();
+        }
+    }
+
+    /**
+     * Whether an algorithm computes the convolution as sums of products (implicit/explicit GEMM, direct), with
+     * fp32 accuracy. FFT and Winograd transform the operands and lose about three digits (measured: a training
+     * step's weight gradients off by 3e-3 relative with Winograd backward-filter), so they are used only with
+     * TF32 allowed or {@code -Dalexnet.cuda.cudnn.transforms=true}.
+     */
+    static boolean exact(Direction d, int algo) {
+        return switch (d) {
+            case FORWARD -> algo == cudnnConvolutionFwdAlgo.CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM
+                    || algo == cudnnConvolutionFwdAlgo.CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM
+                    || algo == cudnnConvolutionFwdAlgo.CUDNN_CONVOLUTION_FWD_ALGO_GEMM
+                    || algo == cudnnConvolutionFwdAlgo.CUDNN_CONVOLUTION_FWD_ALGO_DIRECT;
+            case BACKWARD_DATA -> algo == cudnnConvolutionBwdDataAlgo.CUDNN_CONVOLUTION_BWD_DATA_ALGO_0
+                    || algo == cudnnConvolutionBwdDataAlgo.CUDNN_CONVOLUTION_BWD_DATA_ALGO_1;
+            case BACKWARD_FILTER -> algo == cudnnConvolutionBwdFilterAlgo.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_0
+                    || algo == cudnnConvolutionBwdFilterAlgo.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_1
+                    || algo == cudnnConvolutionBwdFilterAlgo.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_3;
+        };
+    }
+
+    /**
+     * The first acceptable candidate in cuDNN's order, deterministic ones first: it ran (status), fits the
+     * workspace limit, is exact (unless transforms are allowed) and uses allowed math. Without TF32 the descriptor
+     * stays at FMA math, which keeps TF32 out whatever math the candidate reports (cuDNN 9 reports DEFAULT for
+     * fp32 forward algorithms even under an FMA descriptor); with TF32 any math goes.
+     */
+    Candidate pick(List<Candidate> cs, Direction d) {
+        for (int pass = 0; pass < 2; pass++) {
+            for (Candidate c : cs) {
+                if (c.status == cudnnStatus.CUDNN_STATUS_SUCCESS && c.memory >= 0 && c.memory <= WORKSPACE_LIMIT
+                        && (transforms || exact(d, c.algo))
+                        && (tf32 || c.mathType == cudnnMathType.CUDNN_FMA_MATH
+                        || c.mathType == cudnnMathType.CUDNN_DEFAULT_MATH)
+                        && (pass == 1 || c.determinism == cudnnDeterminism.CUDNN_DETERMINISTIC)) {
+                    return c;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Call shape of the three cudnnGet*WorkspaceSize functions. */
+    interface WorkspaceQuery {
+        int query(long[] bytes);
+    }
+
+    /** Sets the chosen math and asks for the workspace: its size, or -1 if cuDNN refuses the algorithm. */
+    private long workspace(Direction d, Conv2dSpec s, Candidate c, cudnnConvolutionDescriptor desc,
+                           WorkspaceQuery q) {
+        if (tf32) {
+            CudaCheck.cudnn(JCudnn.cudnnSetConvolutionMathType(desc, c.mathType()), "cudnnSetConvolutionMathType");
+        }
+        long[] ws = new long[1];
+        int status = q.query(ws);
+        if (status != cudnnStatus.CUDNN_STATUS_SUCCESS) {
+            LOG.warn("cuDNN refuses {} algorithm {} for {} (workspace query status {}); the own kernels do it", d,
+                    c.algo(), s, status);
+            return -1;
+        }
+        return ws[0];
+    }
+
+    /** A failed first run of a chosen algorithm: logged once, the direction falls back to the own kernels. */
+    private boolean firstRunFailed(Direction d, Conv2dSpec s, int algo, CudaException e) {
+        LOG.warn("cuDNN {} algorithm {} failed on its first run for {} ({}); the own kernels do it from now on", d,
+                algo, s, e.getMessage());
+        return false;
     }
 
     private CachingAllocator.Block<CUdeviceptr> ws(long bytes, String what) {
@@ -330,6 +413,14 @@ final class CudnnTier implements AutoCloseable, TierSelector.Described {
         try {
             CudaCheck.cudnn(JCudnn.cudnnConvolutionForward(handle, ONE, p.x, x, p.w, w, p.fwdDesc, p.fwdAlgo, ptr(ws),
                     p.fwdWs, ZERO, p.y, y), "cudnnConvolutionForward(" + s + ", algo " + p.fwdAlgo + ")");
+            p.fwdRan = true;
+        } catch (CudaException e) {
+            if (p.fwdRan) {
+                throw e;
+            }
+            int algo = p.fwdAlgo;
+            p.fwdAlgo = -1;
+            return firstRunFailed(Direction.FORWARD, s, algo, e);
         } finally {
             done(ws);
         }
@@ -346,6 +437,14 @@ final class CudnnTier implements AutoCloseable, TierSelector.Described {
             CudaCheck.cudnn(JCudnn.cudnnConvolutionBackwardData(handle, ONE, p.w, w, p.y, dy, p.dataDesc, p.dataAlgo,
                     ptr(ws), p.dataWs, ZERO, p.x, dx),
                     "cudnnConvolutionBackwardData(" + s + ", algo " + p.dataAlgo + ")");
+            p.dataRan = true;
+        } catch (CudaException e) {
+            if (p.dataRan) {
+                throw e;
+            }
+            int algo = p.dataAlgo;
+            p.dataAlgo = -1;
+            return firstRunFailed(Direction.BACKWARD_DATA, s, algo, e);
         } finally {
             done(ws);
         }
@@ -362,6 +461,14 @@ final class CudnnTier implements AutoCloseable, TierSelector.Described {
             CudaCheck.cudnn(JCudnn.cudnnConvolutionBackwardFilter(handle, ONE, p.x, x, p.y, dy, p.filterDesc,
                     p.filterAlgo, ptr(ws), p.filterWs, ZERO, p.w, dw),
                     "cudnnConvolutionBackwardFilter(" + s + ", algo " + p.filterAlgo + ")");
+            p.filterRan = true;
+        } catch (CudaException e) {
+            if (p.filterRan) {
+                throw e;
+            }
+            int algo = p.filterAlgo;
+            p.filterAlgo = -1;
+            return firstRunFailed(Direction.BACKWARD_FILTER, s, algo, e);
         } finally {
             done(ws);
         }

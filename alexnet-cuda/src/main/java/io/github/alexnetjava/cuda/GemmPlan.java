@@ -5,10 +5,13 @@ package io.github.alexnetjava.cuda;
  * 128-register variant that fits two blocks per multiprocessor is used, and the split-K factor S (grid z; S > 1
  * adds a deterministic reduction pass over S partial products).
  *
- * <p>The rule: 128x128 tiles when they alone give every multiprocessor a block; otherwise split K so that the
- * 128x128 blocks number at least twice the multiprocessors, as long as each slice keeps {@link #MIN_SLICE}
- * of K; where that is still too few blocks, 64x64 tiles split the same way. The weight gradients
- * (K = batch x positions, M x N small) and the fully connected layers at small batch are the cases it changes.
+ * <p>The rule: 128x128 tiles, with the split S (each slice at least {@link #MIN_SLICE} of K) that minimises a
+ * wave model of the run time: ceil(blocks / slots) / S, where slots = multiprocessors x blocks per
+ * multiprocessor, plus the reduction's cost (reading S x M x N partial sums, ~20 S / K of the product's time, and
+ * a launch). This splits the weight gradients (K = batch x positions, M x N small) and the fully connected
+ * layers at small batch many ways, and the 13x13 layers' forward products a little, where 169 or 338 tiles leave
+ * the last wave of blocks mostly empty. Where even the best split leaves half the multiprocessors without a block,
+ * 64x64 tiles are split to give eight blocks per multiprocessor.
  *
  * <p>System properties override the rule for measurements: {@code alexnet.cuda.gemm.split=N} (S),
  * {@code alexnet.cuda.gemm.tile=64|128} and {@code alexnet.cuda.gemm.twoBlocks=true|false}.
@@ -19,8 +22,13 @@ record GemmPlan(int tile, boolean twoBlocks, int split, int kChunk) {
     static final String TWO_BLOCKS_PROPERTY = "alexnet.cuda.gemm.twoBlocks";
     /** The shortest K slice worth a block of its own. */
     static final int MIN_SLICE = 512;
-    /** The default for the 128-register variant (set from the H200 measurements in docs/cuda.md). */
-    static final boolean TWO_BLOCKS_DEFAULT = false;
+    /**
+     * The 128-register variant is the default: on the H200 it was faster at 10 of the 14 AlexNet GEMM shapes
+     * (0.55 of cuBLAS's GFLOP/s over all shapes against 0.49; docs/cuda.md).
+     */
+    static final boolean TWO_BLOCKS_DEFAULT = true;
+    /** The most slices the wave model considers. */
+    static final int MAX_SPLIT = 64;
 
     /** The kernel's name, e.g. sgemm_128_nt. */
     String kernel(boolean transA, boolean transB) {
@@ -49,22 +57,22 @@ record GemmPlan(int tile, boolean twoBlocks, int split, int kChunk) {
     static GemmPlan choose(int m, int n, int k, int multiprocessors, int forcedSplit, int forcedTile,
                            boolean twoBlocks) {
         int sms = Math.max(multiprocessors, 1);
-        int maxSplit = Math.max(1, k / MIN_SLICE);
+        int maxSplit = Math.max(1, Math.min(MAX_SPLIT, k / MIN_SLICE));
         long tiles128 = tiles(m, n, 128);
-        int tile;
-        int split;
-        if (tiles128 >= sms) {
-            tile = 128;
-            split = 1;
-        } else {
-            int s128 = clamp(ceilDiv(2L * sms, tiles128), maxSplit);
-            if (tiles128 * s128 >= sms) {
-                tile = 128;
-                split = s128;
-            } else {
-                tile = 64;
-                split = clamp(ceilDiv(8L * sms, tiles(m, n, 64)), maxSplit);
+        long slots = (long) sms * (twoBlocks ? 2 : 1);
+        int split = 1;
+        double best = Double.MAX_VALUE;
+        for (int s = 1; s <= maxSplit; s++) {
+            double cost = (double) ceilDiv(tiles128 * s, slots) / s + (s > 1 ? 20.0 * s / k + 0.02 : 0);
+            if (cost < best - 1e-9) {
+                best = cost;
+                split = s;
             }
+        }
+        int tile = 128;
+        if (2 * tiles128 * split < sms) { // half the GPU or more idle even split: smaller tiles
+            tile = 64;
+            split = clamp(ceilDiv(8L * sms, tiles(m, n, 64)), maxSplit);
         }
         if (forcedTile == 64 || forcedTile == 128) {
             tile = forcedTile;

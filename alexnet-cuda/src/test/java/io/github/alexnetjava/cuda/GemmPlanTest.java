@@ -16,21 +16,36 @@ class GemmPlanTest {
 
     @Test
     void largeProductsUse128TilesUnsplit() {
-        // conv3 forward at batch 128: 3 x 169 tiles of 128 fill 132 multiprocessors.
+        // conv3 forward at batch 128: 507 tiles of 128 are 3.84 waves on 132 multiprocessors; splitting K cannot
+        // fill the last wave better (2, 3, 4 slices: 7.7, 11.5, 15.4 waves).
         assertEquals(new GemmPlan(128, false, 1, 2304), plan(384, 169 * 128, 2304));
         assertEquals("sgemm_128_nn", plan(384, 169 * 128, 2304).kernel(false, false));
     }
 
     @Test
     void weightGradientsSplitTheirLongK() {
-        // conv2 backward-filter: 1 x 10 tiles; 27 slices of 3456 give 270 blocks.
+        // conv2 backward-filter: 1 x 10 tiles; 13 slices give 130 blocks, one wave (cost 1/13 + reduction);
+        // 12 slices cost 1/12, 14 need two waves.
         GemmPlan p = plan(128, 1200, 729 * 128);
         assertEquals(128, p.tile());
-        assertEquals(27, p.split());
-        assertEquals(3456, p.kChunk());
+        assertEquals(13, p.split());
+        assertEquals(7184, p.kChunk()); // ceil(93312 / 13) = 7178, rounded up to whole steps of 8
         assertTrue((long) p.split() * p.kChunk() >= 729 * 128 && (long) (p.split() - 1) * p.kChunk() < 729 * 128);
-        // fc6 forward at batch 128: 32 tiles, 9 slices of 1024.
-        assertEquals(new GemmPlan(128, false, 9, 1024), plan(128, 4096, 9216));
+        // With two blocks per multiprocessor there are 264 slots: 26 slices, still one wave.
+        assertEquals(26, GemmPlan.choose(128, 1200, 729 * 128, SMS, 0, 0, true).split());
+        // fc6 forward at batch 128: 32 tiles; 4 slices (one wave, 0.25 + 0.009 + 0.02) beat 8 (two waves,
+        // 0.25 + 0.017 + 0.02).
+        assertEquals(new GemmPlan(128, false, 4, 2304), plan(128, 4096, 9216));
+    }
+
+    @Test
+    void aMostlyEmptyLastWaveIsFilledBySplitting() {
+        // conv5 forward at batch 128: 169 tiles in 264 two-block slots is one wave 64% full; 3 slices of 576
+        // make 507 blocks in two waves 96% full (cost 2/3 + 0.035 + 0.02 against 1).
+        GemmPlan p = GemmPlan.choose(128, 169 * 128, 1728, SMS, 0, 0, true);
+        assertEquals(3, p.split());
+        assertEquals(576, p.kChunk());
+        assertEquals("sgemm_128x2_nn", p.kernel(false, false));
     }
 
     @Test

@@ -472,11 +472,8 @@ final class TrainCommand extends CliCommand {
             MetricsCsv.write(runDir.resolve(METRICS), all);
             try {
                 Curves.write(runDir.resolve(CURVES), all);
-            } catch (RuntimeException | Error e) {
-                if (e instanceof VirtualMachineError vme) {
-                    throw vme;
-                }
-                // Drawing needs AWT's native image and font libraries, which a minimal runtime or a machine
+            } catch (RuntimeException | LinkageError | InternalError e) {
+                // (InternalError is how AWT reports a font manager that cannot start.) Drawing needs AWT's native image and font libraries, which a minimal runtime or a machine
                 // without fonts may lack; the numbers are in metrics.csv, so training goes on.
                 err().printf(Locale.ROOT, "warning: %s not drawn (%s: %s); the figures are in %s%n", CURVES,
                         e.getClass().getSimpleName(), e.getMessage(), METRICS);
