@@ -13,6 +13,7 @@ import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUstream;
 import jcuda.driver.CUstream_flags;
@@ -22,8 +23,12 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The CUDA backend: every op of the core SPI on one GPU, on one stream, asynchronously. Only {@link #download},
@@ -59,6 +64,8 @@ public final class CudaBackend implements Backend {
     private final CudnnTier cudnn;
     private final GemmEngine gemm;
     private final List<TierStatus> tiers = new ArrayList<>();
+    /** Per (direction, layer, input shape): whether cuDNN runs it (else im2col + GEMM); see convByChoice. */
+    private final Map<List<Object>, Boolean> convChoice = new HashMap<>();
     private final CachingAllocator.Block<CUdeviceptr> flag;
     private boolean contextRetained;
     private boolean streamCreated;
@@ -503,6 +510,71 @@ public final class CudaBackend implements Backend {
         return (int) Math.max(1, Math.min(n, COL_LIMIT_BYTES / perImage));
     }
 
+    /** The im2col view of one convolution: sizes per image, per group and per chunk of images. */
+    private record ConvGeometry(int n, int cIn, int h, int w, int ho, int wo, int pl, int g, int cg, int mg, int kk,
+                                int chunk) {
+        static ConvGeometry of(Conv2dSpec s, int[] xs) {
+            int ho = s.outH(xs[2]);
+            int wo = s.outW(xs[3]);
+            int kk = s.inPerGroup() * s.kernelH() * s.kernelW();
+            return new ConvGeometry(xs[0], xs[1], xs[2], xs[3], ho, wo, ho * wo, s.groups(), s.inPerGroup(),
+                    s.outPerGroup(), kk, chunkImages(xs[0], Math.max(kk, s.outPerGroup()), (long) ho * wo));
+        }
+    }
+
+    /**
+     * Runs one convolution direction by cuDNN or by the own im2col + GEMM path. With cuDNN's heuristics, cuDNN
+     * does whatever it has an algorithm for. In benchmark mode ({@code -Dalexnet.cuda.cudnn.benchmark=true}) the
+     * first call of each (direction, layer, input shape) also times the own path (im2col + the GEMM tier, cuBLAS
+     * where it loaded): each path runs twice, the second run timed with CUDA events, and the faster is kept. Both
+     * compute the same sums of products in fp32, so the choice changes speed, not the parity bar.
+     */
+    private void convByChoice(String direction, Conv2dSpec spec, int[] xs, BooleanSupplier viaCudnn, Runnable own) {
+        if (cudnn == null) {
+            own.run();
+            return;
+        }
+        List<Object> key = List.of(direction, spec, List.of(xs[0], xs[1], xs[2], xs[3]));
+        Boolean useCudnn = convChoice.get(key);
+        if (useCudnn == null) {
+            if (!cudnn.benchmark() || !viaCudnn.getAsBoolean()) {
+                useCudnn = !cudnn.benchmark(); // heuristics: cuDNN whenever it has an algorithm
+            } else {
+                float cudnnMs = timed(() -> viaCudnn.getAsBoolean());
+                own.run();
+                float ownMs = timed(own);
+                useCudnn = cudnnMs <= ownMs;
+                LOG.info("{} {} on {}: cuDNN {} ms, im2col + {} {} ms: {}", direction, spec, Arrays.toString(xs),
+                        String.format(Locale.ROOT, "%.3f", cudnnMs), gemm.name(),
+                        String.format(Locale.ROOT, "%.3f", ownMs), useCudnn ? "cuDNN" : "im2col + GEMM");
+            }
+            convChoice.put(key, useCudnn);
+        }
+        if (!useCudnn || !viaCudnn.getAsBoolean()) {
+            own.run();
+        }
+    }
+
+    /** Milliseconds the GPU spends on what {@code work} queues (CUDA events around it on the stream). */
+    private float timed(Runnable work) {
+        CUevent start = new CUevent();
+        CUevent end = new CUevent();
+        CudaCheck.driver(JCudaDriver.cuEventCreate(start, 0), "cuEventCreate");
+        CudaCheck.driver(JCudaDriver.cuEventCreate(end, 0), "cuEventCreate");
+        try {
+            CudaCheck.driver(JCudaDriver.cuEventRecord(start, stream), "cuEventRecord");
+            work.run();
+            CudaCheck.driver(JCudaDriver.cuEventRecord(end, stream), "cuEventRecord");
+            CudaCheck.driver(JCudaDriver.cuEventSynchronize(end), "cuEventSynchronize");
+            float[] ms = new float[1];
+            CudaCheck.driver(JCudaDriver.cuEventElapsedTime(ms, start, end), "cuEventElapsedTime");
+            return ms[0];
+        } finally {
+            JCudaDriver.cuEventDestroy(start);
+            JCudaDriver.cuEventDestroy(end);
+        }
+    }
+
     @Override
     public void conv2dForward(Conv2dSpec spec, Tensor x, Tensor w, Tensor bias, Tensor y) {
         String op = "conv2d forward " + spec;
@@ -513,37 +585,31 @@ public final class CudaBackend implements Backend {
         CUdeviceptr py = p(op, y);
         enter();
         int[] xs = x.shape();
-        if (cudnn != null && cudnn.convForward(spec, xs, px, pw, py)) {
-            if (pb != null) {
-                int plane = y.dim(2) * y.dim(3);
-                launchN("bias_add", y.size(), py, pb, (long) y.size(), y.dim(1), plane);
+        convByChoice("forward", spec, xs, () -> {
+            if (!cudnn.convForward(spec, xs, px, pw, py)) {
+                return false;
             }
-            return;
-        }
-        int n = xs[0];
-        int cIn = xs[1];
-        int h = xs[2];
-        int wd = xs[3];
-        int ho = spec.outH(h);
-        int wo = spec.outW(wd);
-        int pl = ho * wo;
-        int g = spec.groups();
-        int cg = spec.inPerGroup();
-        int mg = spec.outPerGroup();
-        int kk = cg * spec.kernelH() * spec.kernelW();
-        int chunk = chunkImages(n, Math.max(kk, mg), pl);
-        CachingAllocator.Block<CUdeviceptr> col = temp((long) kk * chunk * pl, "im2col buffer of " + op);
-        CachingAllocator.Block<CUdeviceptr> tmp = temp((long) mg * chunk * pl, "GEMM output of " + op);
+            if (pb != null) {
+                launchN("bias_add", y.size(), py, pb, (long) y.size(), y.dim(1), y.dim(2) * y.dim(3));
+            }
+            return true;
+        }, () -> ownConvForward(op, spec, ConvGeometry.of(spec, xs), px, pw, pb, py));
+    }
+
+    private void ownConvForward(String op, Conv2dSpec spec, ConvGeometry q, CUdeviceptr px, CUdeviceptr pw,
+                                CUdeviceptr pb, CUdeviceptr py) {
+        CachingAllocator.Block<CUdeviceptr> col = temp((long) q.kk() * q.chunk() * q.pl(), "im2col buffer of " + op);
+        CachingAllocator.Block<CUdeviceptr> tmp = temp((long) q.mg() * q.chunk() * q.pl(), "GEMM output of " + op);
         try {
-            for (int n0 = 0; n0 < n; n0 += chunk) {
-                int b = Math.min(chunk, n - n0);
-                int cols = b * pl;
-                for (int gi = 0; gi < g; gi++) {
-                    im2col(px, col.ptr(), cIn, h, wd, gi * cg, cg, spec, ho, wo, n0, b);
-                    gemm.sgemm(false, false, mg, cols, kk, 1f, off(pw, (long) gi * mg * kk), kk, col.ptr(), cols, 0f,
-                            tmp.ptr(), cols);
-                    launchN("scatter_output", (long) mg * cols, tmp.ptr(), py, pb, spec.outChannels(), gi * mg, mg,
-                            pl, n0, b);
+            for (int n0 = 0; n0 < q.n(); n0 += q.chunk()) {
+                int b = Math.min(q.chunk(), q.n() - n0);
+                int cols = b * q.pl();
+                for (int gi = 0; gi < q.g(); gi++) {
+                    im2col(px, col.ptr(), q, gi * q.cg(), spec, n0, b);
+                    gemm.sgemm(false, false, q.mg(), cols, q.kk(), 1f, off(pw, (long) gi * q.mg() * q.kk()), q.kk(),
+                            col.ptr(), cols, 0f, tmp.ptr(), cols);
+                    launchN("scatter_output", (long) q.mg() * cols, tmp.ptr(), py, pb, spec.outChannels(),
+                            gi * q.mg(), q.mg(), q.pl(), n0, b);
                 }
             }
         } finally {
@@ -552,11 +618,10 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    private void im2col(CUdeviceptr x, CUdeviceptr col, int c, int h, int w, int cBase, int cg, Conv2dSpec s, int ho,
-                        int wo, int n0, int b) {
-        long total = (long) cg * s.kernelH() * s.kernelW() * b * ho * wo;
-        launchN("im2col_batched", total, x, col, c, h, w, cBase, cg, s.kernelH(), s.kernelW(), s.strideH(),
-                s.strideW(), s.padH(), s.padW(), ho, wo, n0, b);
+    private void im2col(CUdeviceptr x, CUdeviceptr col, ConvGeometry q, int cBase, Conv2dSpec s, int n0, int b) {
+        long total = (long) q.cg() * s.kernelH() * s.kernelW() * b * q.pl();
+        launchN("im2col_batched", total, x, col, q.cIn(), q.h(), q.w(), cBase, q.cg(), s.kernelH(), s.kernelW(),
+                s.strideH(), s.strideW(), s.padH(), s.padW(), q.ho(), q.wo(), n0, b);
     }
 
     @Override
@@ -568,35 +633,27 @@ public final class CudaBackend implements Backend {
         CUdeviceptr pdx = p(op, dx);
         enter();
         int[] xs = dx.shape();
-        if (cudnn != null && cudnn.convBackwardData(spec, xs, pdy, pw, pdx)) {
-            return;
-        }
-        int n = xs[0];
-        int cIn = xs[1];
-        int h = xs[2];
-        int wd = xs[3];
-        int ho = spec.outH(h);
-        int wo = spec.outW(wd);
-        int pl = ho * wo;
-        int g = spec.groups();
-        int cg = spec.inPerGroup();
-        int mg = spec.outPerGroup();
-        int kk = cg * spec.kernelH() * spec.kernelW();
-        int chunk = chunkImages(n, Math.max(kk, mg), pl);
-        CachingAllocator.Block<CUdeviceptr> dcol = temp((long) kk * chunk * pl, "column gradient of " + op);
-        CachingAllocator.Block<CUdeviceptr> dyt = temp((long) mg * chunk * pl, "gathered dy of " + op);
+        convByChoice("backward-data", spec, xs, () -> cudnn.convBackwardData(spec, xs, pdy, pw, pdx),
+                () -> ownConvBackwardData(op, spec, ConvGeometry.of(spec, xs), pdy, pw, pdx));
+    }
+
+    private void ownConvBackwardData(String op, Conv2dSpec spec, ConvGeometry q, CUdeviceptr pdy, CUdeviceptr pw,
+                                     CUdeviceptr pdx) {
+        CachingAllocator.Block<CUdeviceptr> dcol = temp((long) q.kk() * q.chunk() * q.pl(),
+                "column gradient of " + op);
+        CachingAllocator.Block<CUdeviceptr> dyt = temp((long) q.mg() * q.chunk() * q.pl(), "gathered dy of " + op);
         try {
-            for (int n0 = 0; n0 < n; n0 += chunk) {
-                int b = Math.min(chunk, n - n0);
-                int cols = b * pl;
-                for (int gi = 0; gi < g; gi++) {
-                    launchN("gather_output", (long) mg * cols, pdy, dyt.ptr(), spec.outChannels(), gi * mg, mg, pl,
-                            n0, b);
-                    gemm.sgemm(true, false, kk, cols, mg, 1f, off(pw, (long) gi * mg * kk), kk, dyt.ptr(), cols, 0f,
-                            dcol.ptr(), cols);
-                    launchN("col2im_batched", (long) b * cg * h * wd, dcol.ptr(), pdx, cIn, h, wd, gi * cg, cg,
-                            spec.kernelH(), spec.kernelW(), spec.strideH(), spec.strideW(), spec.padH(), spec.padW(),
-                            ho, wo, n0, b);
+            for (int n0 = 0; n0 < q.n(); n0 += q.chunk()) {
+                int b = Math.min(q.chunk(), q.n() - n0);
+                int cols = b * q.pl();
+                for (int gi = 0; gi < q.g(); gi++) {
+                    launchN("gather_output", (long) q.mg() * cols, pdy, dyt.ptr(), spec.outChannels(), gi * q.mg(),
+                            q.mg(), q.pl(), n0, b);
+                    gemm.sgemm(true, false, q.kk(), cols, q.mg(), 1f, off(pw, (long) gi * q.mg() * q.kk()), q.kk(),
+                            dyt.ptr(), cols, 0f, dcol.ptr(), cols);
+                    launchN("col2im_batched", (long) b * q.cg() * q.h() * q.w(), dcol.ptr(), pdx, q.cIn(), q.h(),
+                            q.w(), gi * q.cg(), q.cg(), spec.kernelH(), spec.kernelW(), spec.strideH(),
+                            spec.strideW(), spec.padH(), spec.padW(), q.ho(), q.wo(), n0, b);
                 }
             }
         } finally {
@@ -615,33 +672,28 @@ public final class CudaBackend implements Backend {
         CUdeviceptr pdb = p(op, dbias);
         enter();
         int[] xs = x.shape();
-        int ho = spec.outH(xs[2]);
-        int wo = spec.outW(xs[3]);
-        int pl = ho * wo;
+        ConvGeometry q = ConvGeometry.of(spec, xs);
         if (pdb != null) {
-            biasGrad(pdy, pdb, xs[0], spec.outChannels(), pl);
+            biasGrad(pdy, pdb, q.n(), spec.outChannels(), q.pl());
         }
-        if (cudnn != null && cudnn.convBackwardFilter(spec, xs, px, pdy, pdw)) {
-            return;
-        }
-        int n = xs[0];
-        int g = spec.groups();
-        int cg = spec.inPerGroup();
-        int mg = spec.outPerGroup();
-        int kk = cg * spec.kernelH() * spec.kernelW();
-        int chunk = chunkImages(n, Math.max(kk, mg), pl);
-        CachingAllocator.Block<CUdeviceptr> col = temp((long) kk * chunk * pl, "im2col buffer of " + op);
-        CachingAllocator.Block<CUdeviceptr> dyt = temp((long) mg * chunk * pl, "gathered dy of " + op);
+        convByChoice("backward-filter", spec, xs, () -> cudnn.convBackwardFilter(spec, xs, px, pdy, pdw),
+                () -> ownConvBackwardFilter(op, spec, q, px, pdy, pdw));
+    }
+
+    private void ownConvBackwardFilter(String op, Conv2dSpec spec, ConvGeometry q, CUdeviceptr px, CUdeviceptr pdy,
+                                       CUdeviceptr pdw) {
+        CachingAllocator.Block<CUdeviceptr> col = temp((long) q.kk() * q.chunk() * q.pl(), "im2col buffer of " + op);
+        CachingAllocator.Block<CUdeviceptr> dyt = temp((long) q.mg() * q.chunk() * q.pl(), "gathered dy of " + op);
         try {
-            for (int n0 = 0; n0 < n; n0 += chunk) {
-                int b = Math.min(chunk, n - n0);
-                int cols = b * pl;
-                for (int gi = 0; gi < g; gi++) {
-                    im2col(px, col.ptr(), xs[1], xs[2], xs[3], gi * cg, cg, spec, ho, wo, n0, b);
-                    launchN("gather_output", (long) mg * cols, pdy, dyt.ptr(), spec.outChannels(), gi * mg, mg, pl,
-                            n0, b);
-                    gemm.sgemm(false, true, mg, kk, cols, 1f, dyt.ptr(), cols, col.ptr(), cols, n0 == 0 ? 0f : 1f,
-                            off(pdw, (long) gi * mg * kk), kk);
+            for (int n0 = 0; n0 < q.n(); n0 += q.chunk()) {
+                int b = Math.min(q.chunk(), q.n() - n0);
+                int cols = b * q.pl();
+                for (int gi = 0; gi < q.g(); gi++) {
+                    im2col(px, col.ptr(), q, gi * q.cg(), spec, n0, b);
+                    launchN("gather_output", (long) q.mg() * cols, pdy, dyt.ptr(), spec.outChannels(), gi * q.mg(),
+                            q.mg(), q.pl(), n0, b);
+                    gemm.sgemm(false, true, q.mg(), q.kk(), cols, 1f, dyt.ptr(), cols, col.ptr(), cols,
+                            n0 == 0 ? 0f : 1f, off(pdw, (long) gi * q.mg() * q.kk()), q.kk());
                 }
             }
         } finally {

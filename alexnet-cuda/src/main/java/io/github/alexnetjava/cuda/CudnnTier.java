@@ -115,6 +115,11 @@ final class CudnnTier implements AutoCloseable, TierSelector.Described {
                 : ", GEMM-type algorithms only") + "; convolution, LRN, pooling";
     }
 
+    /** Whether algorithms are chosen by measured time (cudnnFind). */
+    boolean benchmark() {
+        return benchmark;
+    }
+
     // ----- descriptors -----
 
     private cudnnTensorDescriptor tensor(int n, int c, int h, int w) {
