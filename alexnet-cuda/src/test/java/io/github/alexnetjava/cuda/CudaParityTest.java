@@ -146,8 +146,9 @@ class CudaParityTest {
             }
         }
         double rel = err / Math.max(max, 1e-30);
-        String line = String.format(Locale.ROOT, "[cuda parity] %-12s %-44s rel %.2e%s", m, what, rel,
-                at >= 0 ? " (worst at " + at + ": cpu " + want[at] + " gpu " + got[at] + ")" : "");
+        String line = String.format(Locale.ROOT, "[cuda parity] %-12s %-44s rel %.2e%s%s", m, what, rel,
+                at >= 0 ? " (worst at " + at + ": cpu " + want[at] + " gpu " + got[at] + ")" : "",
+                tol != m.tol() && tol != 0 && tol != FP32 ? String.format(Locale.ROOT, " [bar %.2e]", tol) : "");
         report.add(line);
         if (tol == 0 ? err != 0 : rel > tol) {
             failures.add(line + " exceeds " + tol);
@@ -455,15 +456,62 @@ class CudaParityTest {
         }
         Sgd cs = Sgd.paper(LearningRateSchedule.constant(0.01));
         Sgd gs = Sgd.paper(LearningRateSchedule.constant(0.01));
+        // TF32 rounds every GEMM operand to 10 mantissa bits, which moves pre-activations by ~1e-3 relative and
+        // flips some max-pool and ReLU decisions, so a whole step's gradients cannot agree to 5e-3 with any
+        // correct TF32 implementation. The bar there is the CPU's own sensitivity: the same steps on the CPU with
+        // the input and weights perturbed by TF32's rounding unit (2^-11, random signs) give a deviation d per
+        // tensor; the GPU must stay within max(5e-3, 10 d). The losses (smooth averages) must meet 5e-3.
+        Network pn = null;
+        Sgd ps = null;
+        float[] px = x;
+        if (m.config.tf32()) {
+            SplittableRandom noise = new SplittableRandom(9);
+            pn = AlexNet.small(cpu, 3, 32, classes, seed);
+            for (Parameter p : cn.parameters()) {
+                cpu.upload(tf32Noise(p.value().toArray(), noise), pn.parameter(p.name()).value());
+            }
+            ps = Sgd.paper(LearningRateSchedule.constant(0.01));
+            px = tf32Noise(x, noise);
+        }
         for (int step = 0; step < 2; step++) {
             float cl = cn.trainStep(up(cpu, x, batch, 3, 32, 32), labels, cs);
             float gl = gn.trainStep(up(g, x, batch, 3, 32, 32), labels, gs);
             check(m, "step " + step + " loss", new float[] {cl}, new float[] {gl}, m.tol());
+            if (pn != null) {
+                pn.trainStep(up(cpu, px, batch, 3, 32, 32), labels, ps);
+            }
             for (Parameter p : cn.parameters()) {
                 Parameter q = gn.parameter(p.name());
-                check(m, "step " + step + " grad " + p.name(), p.grad().toArray(), q.grad().toArray(), m.tol());
-                check(m, "step " + step + " value " + p.name(), p.value().toArray(), q.value().toArray(), m.tol());
+                double gradTol = m.tol();
+                double valueTol = m.tol();
+                if (pn != null) {
+                    Parameter pp = pn.parameter(p.name());
+                    gradTol = Math.max(m.tol(), 10 * rel(p.grad().toArray(), pp.grad().toArray()));
+                    valueTol = Math.max(m.tol(), 10 * rel(p.value().toArray(), pp.value().toArray()));
+                }
+                check(m, "step " + step + " grad " + p.name(), p.grad().toArray(), q.grad().toArray(), gradTol);
+                check(m, "step " + step + " value " + p.name(), p.value().toArray(), q.value().toArray(), valueTol);
             }
         }
+    }
+
+    /** Multiplies each value by 1 + s 2^-11 with a random sign s: TF32's rounding unit. */
+    static float[] tf32Noise(float[] v, SplittableRandom r) {
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i] * (1f + (r.nextBoolean() ? 1f : -1f) * 0x1p-11f);
+        }
+        return out;
+    }
+
+    /** max|a - b| / max|a|. */
+    static double rel(float[] a, float[] b) {
+        double max = 0;
+        double err = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i]));
+            err = Math.max(err, Math.abs((double) a[i] - b[i]));
+        }
+        return err / Math.max(max, 1e-30);
     }
 }
