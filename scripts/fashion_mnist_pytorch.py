@@ -1,8 +1,16 @@
 #!/usr/bin/env python3
-"""Trains the PyTorch twin of alexnet-java's `alexnet-small` on Fashion-MNIST and prints per-epoch test accuracy,
-seconds per epoch and training images/s: the reference for the Fashion-MNIST quality bar (docs/training.md).
+"""Trains the PyTorch twin of alexnet-java's `alexnet-small-3x3` (default) or `alexnet-small` on Fashion-MNIST and
+prints per-epoch test accuracy, seconds per epoch and training images/s: the reference for the Fashion-MNIST quality
+bar (docs/training.md).
 
-Network (model/AlexNet.java small(...)), input 1x28x28:
+alexnet-small-3x3 (--model alexnet-small-3x3, model/AlexNet.java small3x3(...)), input 1x28x28, 1,387,114 parameters;
+every conv 3x3, stride 1, padding 1, one group, followed by ReLU:
+  conv1 32 -> conv2 32 -> LRN -> maxpool 3/2               (13x13)
+  conv3 64 -> conv4 64 -> LRN -> maxpool 3/2               (6x6)
+  conv5 128
+  fc6 256 -> ReLU -> dropout -> fc7 256 -> ReLU -> dropout -> fc8 10   (dropout 0 on Fashion-MNIST by default)
+
+alexnet-small (--model alexnet-small, model/AlexNet.java small(...)), input 1x28x28, 285,322 parameters:
   conv1 32@5x5 p2 -> ReLU -> LRN -> maxpool 3/2            (13x13)
   conv2 64@5x5 p2 groups 2 -> ReLU -> LRN -> maxpool 3/2   (6x6)
   conv3 96@3x3 p1 -> ReLU
@@ -14,7 +22,9 @@ torch's local_response_norm(size 5, alpha 5e-4, beta 0.75, k 2) per half.
 
 Run it with Debian's torch and the allocator tuned as in the benchmarks:
   GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184 \\
-      /usr/bin/python3 scripts/fashion_mnist_pytorch.py --epochs 3
+      /usr/bin/python3 scripts/fashion_mnist_pytorch.py --epochs 3 --json
+The defaults are train's Fashion-MNIST defaults: alexnet-small-3x3, He init, batch 32, lr 0.02 x0.1 after 2 epochs,
+momentum 0.9, weight decay 5e-4 on weights, no dropout, no flips, per-channel mean subtracted and /255, seed 42.
 """
 import argparse
 import gzip
@@ -79,23 +89,52 @@ class SmallAlexNet(nn.Module):
             nn.Linear(256, 256), nn.ReLU(inplace=True), nn.Dropout(dropout),
             nn.Linear(256, classes),
         )
-        layers = [m for m in self.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
-        ones = {1, 3, 4, 5, 6}  # conv2, conv4, conv5, fc6, fc7 (paper init only)
-        for i, m in enumerate(layers):
-            if init == "he":  # Initialization.he: N(0, 2/fan_in), biases 0
-                fan_in = m.weight[0].numel()
-                nn.init.normal_(m.weight, 0.0, (2.0 / fan_in) ** 0.5)
-                nn.init.zeros_(m.bias)
-            elif init == "paper":  # N(0, 0.01^2), biases 1 in conv2/4/5 and fc6/7
-                nn.init.normal_(m.weight, 0.0, 0.01)
-                nn.init.constant_(m.bias, 1.0 if i in ones else 0.0)
-            # "pytorch-default": leave torch's own initialisation
+        initialise(self, init)
 
     def forward(self, x):
         return self.classifier(self.features(x))
 
 
-def augment(x, gen, pad):
+class SmallAlexNet3x3(nn.Module):
+    def __init__(self, classes=10, init="he", dropout=0.0):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(inplace=True),
+            nn.Conv2d(32, 32, 3, padding=1), nn.ReLU(inplace=True), GroupedLRN(), nn.MaxPool2d(3, 2),
+            nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(inplace=True),
+            nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(inplace=True), GroupedLRN(), nn.MaxPool2d(3, 2),
+            nn.Conv2d(64, 128, 3, padding=1), nn.ReLU(inplace=True),
+        )
+        self.classifier = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(128 * 6 * 6, 256), nn.ReLU(inplace=True), nn.Dropout(dropout),
+            nn.Linear(256, 256), nn.ReLU(inplace=True), nn.Dropout(dropout),
+            nn.Linear(256, classes),
+        )
+        initialise(self, init)
+
+    def forward(self, x):
+        return self.classifier(self.features(x))
+
+
+MODELS = {"alexnet-small-3x3": SmallAlexNet3x3, "alexnet-small": SmallAlexNet}
+
+
+def initialise(net, init):
+    layers = [m for m in net.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+    ones = {1, 3, 4, 5, 6}  # conv2, conv4, conv5, fc6, fc7 (paper init only)
+    for i, m in enumerate(layers):
+        if init == "he":  # Initialization.he: N(0, 2/fan_in), biases 0
+            fan_in = m.weight[0].numel()
+            nn.init.normal_(m.weight, 0.0, (2.0 / fan_in) ** 0.5)
+            nn.init.zeros_(m.bias)
+        elif init == "paper":  # N(0, 0.01^2), biases 1 in conv2/4/5 and fc6/7
+            nn.init.normal_(m.weight, 0.0, 0.01)
+            nn.init.constant_(m.bias, 1.0 if i in ones else 0.0)
+        # "pytorch-default": leave torch's own initialisation
+
+
+def augment(x, gen, pad, flip):
     """Random 28x28 crops of the zero-padded image (pad pixels a side) and horizontal flips, per image."""
     n = x.shape[0]
     if pad > 0:
@@ -107,14 +146,17 @@ def augment(x, gen, pad):
         xp = torch.gather(xp, 2, rows)
         cols = (dx[:, None] + idx[None, :])[:, None, None, :].expand(n, 1, 28, 28)
         x = torch.gather(xp, 3, cols)
-    flip = torch.rand(n, generator=gen) < 0.5
-    x = torch.where(flip[:, None, None, None], x.flip(3), x)
+    if flip:
+        flips = torch.rand(n, generator=gen) < 0.5
+        x = torch.where(flips[:, None, None, None], x.flip(3), x)
     return x
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=DATA)
+    ap.add_argument("--model", choices=sorted(MODELS), default="alexnet-small-3x3",
+                    help="train's --model (default alexnet-small-3x3, train's Fashion-MNIST default)")
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=0.02)
@@ -123,8 +165,8 @@ def main():
     ap.add_argument("--momentum", type=float, default=0.9)
     ap.add_argument("--weight-decay", type=float, default=5e-4)
     ap.add_argument("--init", choices=["he", "paper", "pytorch-default"], default="he")
-    ap.add_argument("--augment", action=argparse.BooleanOptionalAction, default=True,
-                    help="random horizontal flips, plus random 28x28 crops of the image padded by --pad pixels")
+    ap.add_argument("--flip", action=argparse.BooleanOptionalAction, default=False,
+                    help="random horizontal flips (train's --[no-]flip; off on Fashion-MNIST by default)")
     ap.add_argument("--pad", type=int, default=0, help="padding for random crops (train's --padding, default 0)")
     ap.add_argument("--step-epochs", type=int, default=2,
                     help="multiply the learning rate by 0.1 every N epochs (0: constant); train's step schedule")
@@ -150,16 +192,16 @@ def main():
     pad_value = (0.0 - mean) / 255.0  # padding is black in raw pixels, as the Java Transform
     ytr_t, yte_t = torch.from_numpy(ytr.astype(np.int64)), torch.from_numpy(yte.astype(np.int64))
 
-    net = SmallAlexNet(init=a.init, dropout=a.dropout)
+    net = MODELS[a.model](init=a.init, dropout=a.dropout)
     # The paper's update with weight decay on weights only (biases undecayed, as alexnet-java's Sgd).
     decay = [p for n, p in net.named_parameters() if n.endswith("weight")]
     nodecay = [p for n, p in net.named_parameters() if n.endswith("bias")]
     opt = torch.optim.SGD([{"params": decay, "weight_decay": a.weight_decay},
                            {"params": nodecay, "weight_decay": 0.0}], lr=a.lr, momentum=a.momentum)
     print(f"pytorch {torch.__version__}, {torch.get_num_threads()} threads, {platform.processor() or platform.machine()};"
-          f" alexnet-small twin ({sum(p.numel() for p in net.parameters()):,} parameters), init {a.init},"
+          f" {a.model} twin ({sum(p.numel() for p in net.parameters()):,} parameters), init {a.init},"
           f" dropout {a.dropout}, batch {a.batch}, lr {a.lr}, momentum {a.momentum}, weight decay {a.weight_decay},"
-          f" augment {a.augment} (pad {a.pad}), lr x0.1 every {a.step_epochs or 'no'} epochs", flush=True)
+          f" flips {a.flip}, crop padding {a.pad}, lr x0.1 every {a.step_epochs or 'no'} epochs", flush=True)
     n = xtr_t.shape[0]
     for epoch in range(1, a.epochs + 1):
         if a.step_epochs > 0:
@@ -172,8 +214,8 @@ def main():
         for s in range(0, n, a.batch):
             idx = perm[s:s + a.batch]
             x = xtr_t[idx]
-            if a.augment:
-                x = augment(x - pad_value, gen, a.pad) + pad_value
+            if a.flip or a.pad > 0:
+                x = augment(x - pad_value, gen, a.pad, a.flip) + pad_value
             y = ytr_t[idx]
             opt.zero_grad(set_to_none=True)
             loss = F.cross_entropy(net(x), y)

@@ -31,11 +31,18 @@ import java.util.Set;
  *   <li>{@link #torchvision}: torchvision's {@code alexnet} (from "One weird trick", 2014): 224 input, 64/192/384/
  *   256/256 maps, no LRN, no groups, dropout before fc6 and fc7; 61,100,840 parameters.</li>
  *   <li>{@link #small}: the same layer types scaled down for 28x28 grey or 32x32 colour images.</li>
+ *   <li>{@link #small3x3}: the small network with AlexNet's five conv layers moved up to the larger maps (two 3x3
+ *   convs before each of the first two LRN + pools, the fifth on the 6x6 maps, no pool5), which learns
+ *   Fashion-MNIST faster: 92% test top-1 in 3 epochs where {@link #small} reaches 90%.</li>
  * </ul>
  */
 public final class AlexNet {
     /** Model names accepted by {@link #create}. */
-    public static final List<String> MODELS = List.of("alexnet", "alexnet-torchvision", "alexnet-small");
+    public static final List<String> MODELS = List.of("alexnet", "alexnet-torchvision", "alexnet-small",
+            "alexnet-small-3x3");
+
+    /** The small models, which take 28x28 grey (Fashion-MNIST) or 32x32 colour images. */
+    public static final List<String> SMALL_MODELS = List.of("alexnet-small", "alexnet-small-3x3");
 
     private AlexNet() {
     }
@@ -49,6 +56,8 @@ public final class AlexNet {
                 return torchvision(backend, classes, seed);
             case "alexnet-small":
                 return small(backend, 1, 28, classes, seed);
+            case "alexnet-small-3x3":
+                return small3x3(backend, 1, 28, classes, seed);
             default:
                 throw new IllegalArgumentException("unknown model '" + model + "'; choose one of " + MODELS);
         }
@@ -150,6 +159,52 @@ public final class AlexNet {
         }
         addClassifier(b, l, 64 * s * s, 256, classes, false, dropout);
         return init(new Network("alexnet-small", b, new int[] {channels, size, size}, l, seed), seed);
+    }
+
+    /**
+     * A small AlexNet with its five conv layers on larger maps: conv 32@3x3, conv 32@3x3 → LRN → pool 3/2, conv
+     * 64@3x3, conv 64@3x3 → LRN → pool 3/2, conv 128@3x3, fc 256 → dropout, fc 256 → dropout, fc classes; every
+     * conv has stride 1, padding 1 and one group and is followed by a ReLU, and the LRN is the paper's within each
+     * half of the channels (as {@link #small}). On 1x28x28 the maps are 28, 13 and 6 pixels wide, and fc6 sees
+     * 128x6x6. {@link #small} pools after every conv stage down to 2x2 and reaches about 90% on Fashion-MNIST in 3
+     * epochs; this one about 92% (docs/training.md).
+     *
+     * @param channels 1 (grey) or 3 (colour)
+     * @param size     image side, e.g. 28 (Fashion-MNIST) or 32 (CIFAR); at least 7
+     * @param dropout  dropout probability after fc6 and fc7 (0: none)
+     */
+    public static Network small3x3(Backend b, int channels, int size, int classes, long seed, float dropout) {
+        if (!(dropout >= 0f && dropout < 1f)) {
+            throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + dropout);
+        }
+        LrnSpec lrn = LrnSpec.paper().withGroups(2);
+        PoolSpec pool = PoolSpec.overlapping();
+        int s = pool.out(pool.out(size));
+        if (s < 1) {
+            throw new IllegalArgumentException("alexnet-small-3x3 needs images of at least 7x7, got " + size);
+        }
+        List<Layer> l = new ArrayList<>();
+        l.add(new Conv2d(b, "conv1", Conv2dSpec.of(channels, 32, 3, 1, 1, 1)));
+        l.add(new Relu("relu1"));
+        l.add(new Conv2d(b, "conv2", Conv2dSpec.of(32, 32, 3, 1, 1, 1)));
+        l.add(new Relu("relu2"));
+        l.add(new LocalResponseNorm("norm2", lrn));
+        l.add(new MaxPool2d("pool2", pool));
+        l.add(new Conv2d(b, "conv3", Conv2dSpec.of(32, 64, 3, 1, 1, 1)));
+        l.add(new Relu("relu3"));
+        l.add(new Conv2d(b, "conv4", Conv2dSpec.of(64, 64, 3, 1, 1, 1)));
+        l.add(new Relu("relu4"));
+        l.add(new LocalResponseNorm("norm4", lrn));
+        l.add(new MaxPool2d("pool4", pool));
+        l.add(new Conv2d(b, "conv5", Conv2dSpec.of(64, 128, 3, 1, 1, 1)));
+        l.add(new Relu("relu5"));
+        addClassifier(b, l, 128 * s * s, 256, classes, false, dropout);
+        return init(new Network("alexnet-small-3x3", b, new int[] {channels, size, size}, l, seed), seed);
+    }
+
+    /** {@link #small3x3(Backend, int, int, int, long, float)} with the paper's dropout, 0.5. */
+    public static Network small3x3(Backend b, int channels, int size, int classes, long seed) {
+        return small3x3(b, channels, size, classes, seed, 0.5f);
     }
 
     private static void addClassifier(Backend b, List<Layer> l, int in, int hidden, int classes,

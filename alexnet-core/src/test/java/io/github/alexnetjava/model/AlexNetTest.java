@@ -2,6 +2,7 @@ package io.github.alexnetjava.model;
 
 import io.github.alexnetjava.backend.Backend;
 import io.github.alexnetjava.backend.Backends;
+import io.github.alexnetjava.nn.Dropout;
 import io.github.alexnetjava.nn.LayerSummary;
 import io.github.alexnetjava.nn.Network;
 import io.github.alexnetjava.nn.Parameter;
@@ -89,6 +90,54 @@ class AlexNetTest {
         Tensor c = colour.forward(cpu.allocate(2, 3, 32, 32), Pass.inference());
         assertArrayEquals(new int[] {2, 10}, g.shape());
         assertArrayEquals(new int[] {2, 10}, c.shape());
+    }
+
+    @Test
+    void small3x3HasItsShapesAndParameterCount() {
+        // Counted by hand (weights + biases; 3x3 kernels, one group; in PyTorch sum(p.numel()) of
+        // scripts/fashion_mnist_pytorch.py --model alexnet-small-3x3 prints the same 1,387,114):
+        // conv1 1*32*9+32, conv2 32*32*9+32, conv3 32*64*9+64, conv4 64*64*9+64, conv5 64*128*9+128,
+        // fc6 (128*6*6)*256+256, fc7 256*256+256, fc8 256*10+10.
+        Network net = AlexNet.small3x3(cpu, 1, 28, 10, 3, 0f);
+        Map<String, Long> perLayer = new LinkedHashMap<>();
+        for (LayerSummary s : net.summary(1)) {
+            if (s.parameters() > 0) {
+                perLayer.put(s.name(), s.parameters());
+            }
+        }
+        assertEquals(Map.of("conv1", 320L, "conv2", 9_248L, "conv3", 18_496L, "conv4", 36_928L,
+                "conv5", 73_856L, "fc6", 1_179_904L, "fc7", 65_792L, "fc8", 2_570L), perLayer);
+        assertEquals(1_387_114L, net.parameterCount());
+        // 3x3 convs with padding 1 keep the side; the overlapping pools take 28 -> 13 -> 6 (floor((s-3)/2)+1).
+        Map<String, int[]> want = new LinkedHashMap<>();
+        want.put("conv1", new int[] {2, 32, 28, 28});
+        want.put("conv2", new int[] {2, 32, 28, 28});
+        want.put("norm2", new int[] {2, 32, 28, 28});
+        want.put("pool2", new int[] {2, 32, 13, 13});
+        want.put("conv3", new int[] {2, 64, 13, 13});
+        want.put("conv4", new int[] {2, 64, 13, 13});
+        want.put("pool4", new int[] {2, 64, 6, 6});
+        want.put("conv5", new int[] {2, 128, 6, 6});
+        want.put("flatten", new int[] {2, 4608});
+        want.put("fc6", new int[] {2, 256});
+        want.put("fc7", new int[] {2, 256});
+        want.put("fc8", new int[] {2, 10});
+        int matched = 0;
+        for (LayerSummary s : net.summary(2)) {
+            if (want.containsKey(s.name())) {
+                assertArrayEquals(want.get(s.name()), s.outputShape(), s.name());
+                matched++;
+            }
+        }
+        assertEquals(want.size(), matched);
+        assertEquals(0, net.layers().stream().filter(l -> l instanceof Dropout).count(), "p = 0: no dropout");
+        assertEquals(2, AlexNet.small3x3(cpu, 1, 28, 10, 3).layers().stream().filter(l -> l instanceof Dropout)
+                .count(), "the paper's 0.5 after fc6 and fc7 by default");
+        // colour 32x32: conv1 has 3*32*9 weights instead of 1*32*9; 32 -> 15 -> 7, so fc6 sees 128*7*7
+        Network colour = AlexNet.small3x3(cpu, 3, 32, 10, 3, 0f);
+        assertEquals(1_387_114L + 2 * 32 * 9 + 128L * (7 * 7 - 6 * 6) * 256, colour.parameterCount());
+        assertArrayEquals(new int[] {2, 10}, colour.forward(cpu.allocate(2, 3, 32, 32), Pass.inference()).shape());
+        assertEquals(net.parameterCount(), AlexNet.create("alexnet-small-3x3", cpu, 10, 3).parameterCount());
     }
 
     @Test

@@ -43,7 +43,8 @@ final class BenchCommand extends CliCommand {
     enum Mode { train, infer, both }
 
     @Option(names = "--model", defaultValue = "alexnet",
-            description = "alexnet, alexnet-torchvision or alexnet-small (default: ${DEFAULT-VALUE}).")
+            description = "alexnet, alexnet-torchvision, alexnet-small or alexnet-small-3x3 (default: "
+                    + "${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--batch", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).")
@@ -59,7 +60,7 @@ final class BenchCommand extends CliCommand {
     @Mixin
     ComputeOptions computeOptions = new ComputeOptions();
 
-    @Option(names = "--classes", description = "Output classes (default: 1000; 10 for alexnet-small).")
+    @Option(names = "--classes", description = "Output classes (default: 1000; 10 for the small models).")
     Integer classes;
 
     @Option(names = "--mode", defaultValue = "both",

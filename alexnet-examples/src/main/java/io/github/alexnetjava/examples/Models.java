@@ -17,9 +17,9 @@ final class Models {
         }
     }
 
-    /** The class count: the option if given, else 10 for alexnet-small and 1000 otherwise. */
+    /** The class count: the option if given, else 10 for the small models and 1000 otherwise. */
     static int classes(String model, Integer option) {
-        return option != null ? option : "alexnet-small".equals(model) ? 10 : 1000;
+        return option != null ? option : AlexNet.SMALL_MODELS.contains(model) ? 10 : 1000;
     }
 
     /** 60965224 → "60,965,224". */

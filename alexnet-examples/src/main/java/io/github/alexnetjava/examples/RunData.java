@@ -101,6 +101,8 @@ final class RunData {
             case "alexnet-torchvision" -> AlexNet.torchvision(backend, classes, spec.seed());
             case "alexnet-small" -> AlexNet.small(backend, in[0], in[1], classes, spec.seed(),
                     spec.dropout());
+            case "alexnet-small-3x3" -> AlexNet.small3x3(backend, in[0], in[1], classes, spec.seed(),
+                    spec.dropout());
             default -> throw new IllegalArgumentException("unknown model '" + spec.model() + "'; choose one of "
                     + String.join(", ", AlexNet.MODELS));
         };

@@ -38,7 +38,8 @@ final class SplitTraining implements AutoCloseable {
                 break;
             default:
                 throw new IllegalArgumentException("--devices 2 needs alexnet or alexnet-small (the two-tower "
-                        + "network); " + spec.model() + " has no two-tower form");
+                        + "network); " + spec.model() + " has no two-tower form" + (spec.model().equals(
+                        "alexnet-small-3x3") ? " (on Fashion-MNIST pass --model alexnet-small)" : ""));
         }
         if (cfg.dropout() != spec.dropout()) { // alexnet-small's --dropout (0 on Fashion-MNIST by default)
             cfg = new TowerConfig(cfg.name(), cfg.inChannels(), cfg.imageSize(), cfg.maps(), cfg.kernels(),

@@ -20,10 +20,11 @@ import java.util.Locale;
 final class SummaryCommand extends CliCommand {
 
     @Option(names = "--model", defaultValue = "alexnet",
-            description = "alexnet, alexnet-torchvision or alexnet-small (default: ${DEFAULT-VALUE}).")
+            description = "alexnet, alexnet-torchvision, alexnet-small or alexnet-small-3x3 (default: "
+                    + "${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--classes", description = "Output classes (default: 1000; 10 for alexnet-small).")
+    @Option(names = "--classes", description = "Output classes (default: 1000; 10 for the small models).")
     Integer classes;
 
     @Override

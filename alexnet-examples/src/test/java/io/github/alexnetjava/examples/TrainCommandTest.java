@@ -24,6 +24,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The train, eval and predict commands on the bundled images (and on Fashion-MNIST where it is installed). */
 class TrainCommandTest {
@@ -289,6 +290,40 @@ class TrainCommandTest {
                 none.err());
     }
 
+    /** The planned run for these arguments (no data is read). */
+    static RunSpec plan(String... argv) {
+        TrainCommand cmd = new TrainCommand();
+        new CommandLine(cmd).parseArgs(argv);
+        return cmd.plan();
+    }
+
+    @Test
+    void fashionMnistDefaultsToAlexNetSmall3x3WithoutFlips() {
+        RunSpec fm = plan("--dataset", "fashion-mnist");
+        assertEquals("alexnet-small-3x3", fm.model());
+        assertArrayEquals(new int[] {1, 28, 28}, fm.inputShape());
+        assertFalse(fm.pre().flip(), "no flips on Fashion-MNIST by default");
+        assertEquals(32, fm.batch());
+        assertEquals(3, fm.epochs());
+        assertEquals(0.02, fm.lr());
+        assertEquals("step", fm.schedule());
+        assertEquals(2, fm.stepEpochs());
+        assertEquals(0f, fm.dropout());
+        assertEquals("he", fm.init());
+        assertTrue(plan("--dataset", "fashion-mnist", "--flip").pre().flip());
+        assertFalse(plan("--dataset", "fashion-mnist", "--no-flip").pre().flip());
+        RunSpec small = plan("--dataset", "fashion-mnist", "--model", "alexnet-small");
+        assertEquals("alexnet-small", small.model());
+        assertEquals(0.02, small.lr());
+        assertFalse(small.pre().flip());
+        // a folder keeps alexnet-small with flips
+        RunSpec folder = plan("--data", MINI.toString());
+        assertEquals("alexnet-small", folder.model());
+        assertTrue(folder.pre().flip());
+        assertFalse(plan("--data", MINI.toString(), "--no-flip").pre().flip());
+        assertEquals(0.5f, plan("--data", MINI.toString(), "--model", "alexnet-small-3x3").dropout());
+    }
+
     @Test
     void fashionMnistSubsetTrainsAndEvaluates(@TempDir Path dir) {
         assumeTrue(Files.isDirectory(FashionMnistDataset.DEFAULT_DIR), "Fashion-MNIST is not installed in "
@@ -298,6 +333,7 @@ class TrainCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("1x28x28"), r.out());
         assertEquals("1", parseFlatJson(r.lastLine()).get("epochs"));
+        assertEquals("\"alexnet-small-3x3\"", parseFlatJson(r.lastLine()).get("model"), "the Fashion-MNIST default");
         Run e = run("eval", "--checkpoint", dir.resolve("fm").toString(), "--limit", "64", "--json");
         assertEquals(0, e.code(), e.err());
         assertEquals("64", parseFlatJson(e.lastLine()).get("images"));
