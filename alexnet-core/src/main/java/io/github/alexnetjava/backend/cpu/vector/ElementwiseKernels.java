@@ -24,6 +24,13 @@ public interface ElementwiseKernels {
     /** {@code dst[dstOff+i] = src[srcOff+i]} for i in [0, n): for short runs, where arraycopy's call dominates. */
     void copy(float[] src, int srcOff, float[] dst, int dstOff, int n);
 
+    /**
+     * As {@link #copy}, but may go on copying whole vectors past {@code n} (up to the next multiple of the vector
+     * length) where that stays below {@code dstLimit} and inside both arrays: for runs whose overrun the caller
+     * overwrites afterwards, so no scalar tail is needed.
+     */
+    void copyOver(float[] src, int srcOff, float[] dst, int dstOff, int n, int dstLimit);
+
     /** {@code dst[dstOff+i] += src[srcOff+i]} for i in [0, n). */
     void addTo(float[] src, int srcOff, float[] dst, int dstOff, int n);
 

@@ -79,4 +79,9 @@ final class ScalarElementwise implements ElementwiseKernels {
     public void copy(float[] src, int srcOff, float[] dst, int dstOff, int n) {
         System.arraycopy(src, srcOff, dst, dstOff, n);
     }
+
+    @Override
+    public void copyOver(float[] src, int srcOff, float[] dst, int dstOff, int n, int dstLimit) {
+        System.arraycopy(src, srcOff, dst, dstOff, n);
+    }
 }

@@ -145,4 +145,17 @@ final class VectorElementwise implements ElementwiseKernels {
             dst[dstOff + i] = src[srcOff + i];
         }
     }
+
+    @Override
+    public void copyOver(float[] src, int srcOff, float[] dst, int dstOff, int n, int dstLimit) {
+        int len = S.length();
+        int m = (n + len - 1) / len * len;
+        if (dstOff + m > dstLimit || srcOff + m > src.length || dstOff + m > dst.length) {
+            copy(src, srcOff, dst, dstOff, n);
+            return;
+        }
+        for (int i = 0; i < m; i += len) {
+            FloatVector.fromArray(S, src, srcOff + i).intoArray(dst, dstOff + i);
+        }
+    }
 }
