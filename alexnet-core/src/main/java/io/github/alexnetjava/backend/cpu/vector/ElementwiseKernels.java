@@ -31,6 +31,12 @@ public interface ElementwiseKernels {
      */
     void copyOver(float[] src, int srcOff, float[] dst, int dstOff, int n, int dstLimit);
 
+    /**
+     * The sum of {@code a[off .. off+n)} in float, in an order fixed by the implementation (the vector one keeps
+     * per-lane partial sums), so the same input always gives the same bits.
+     */
+    float sum(float[] a, int off, int n);
+
     /** {@code dst[dstOff+i] += src[srcOff+i]} for i in [0, n). */
     void addTo(float[] src, int srcOff, float[] dst, int dstOff, int n);
 

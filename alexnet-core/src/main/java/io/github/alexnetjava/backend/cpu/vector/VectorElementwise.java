@@ -158,4 +158,25 @@ final class VectorElementwise implements ElementwiseKernels {
             FloatVector.fromArray(S, src, srcOff + i).intoArray(dst, dstOff + i);
         }
     }
+
+    @Override
+    public float sum(float[] a, int off, int n) {
+        int len = S.length();
+        int i = 0;
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        for (; i + 2 * len <= n; i += 2 * len) {
+            s0 = s0.add(FloatVector.fromArray(S, a, off + i));
+            s1 = s1.add(FloatVector.fromArray(S, a, off + i + len));
+        }
+        if (i + len <= n) {
+            s0 = s0.add(FloatVector.fromArray(S, a, off + i));
+            i += len;
+        }
+        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += a[off + i];
+        }
+        return s;
+    }
 }
