@@ -45,9 +45,9 @@ final class CpuConvolution {
     }
 
     /**
-     * {@code batchCols}: images with fewer output positions are batched up to this many columns per GEMM (at most
-     * one image per GEMM when below twice... see {@link #imagesPerGemm}); {@code tileCols}: images with more than
-     * twice this many output positions are unfolded in tiles of about this width (0: never).
+     * {@code batchCols}: as many whole images as fit in this many output columns share one GEMM (0 or anything
+     * below one image's positions: one image per GEMM); {@code tileCols}: images with more than twice this many
+     * output positions are unfolded in tiles of about this width, rounded up to 32 columns (0: never).
      */
     CpuConvolution(WorkerPool pool, int batchCols, int tileCols) {
         this.pool = pool;
@@ -98,7 +98,7 @@ final class CpuConvolution {
         return ((p + tiles - 1) / tiles + 31) / 32 * 32;
     }
 
-    /** Runs {@code body} over the images: per worker when there are enough, else on the whole batch with a parallel GEMM. */
+    /** Runs {@code body} per worker over its images when there are enough, else on all with a parallel GEMM. */
     private void overImages(Geo g, ImageRange body) {
         if (g.n >= pool.threads()) {
             pool.parallelFor(g.n, (worker, s, e) -> body.run(worker, s, e, null));

@@ -7,9 +7,13 @@ import java.util.Random;
 
 /**
  * Time of {@link CpuConvolution}'s three passes at the paper AlexNet's five convolution shapes (not a unit test).
- * Usage: {@code java --add-modules jdk.incubator.vector -cp alexnet-core/target/classes:alexnet-core/target/test-classes
- * io.github.alexnetjava.backend.cpu.ConvBench [batch] [threads]} (default 64, 2). {@code -Dbench.reps=5} sets the
- * timed repetitions (the best is reported; -Dbench.median=true: the median), {@code -Dbench.only=conv4} restricts the layers.
+ * Usage: {@code java --add-modules jdk.incubator.vector -cp alexnet-core/target/classes:alexnet-core/target/test-classes:SLF4J
+ * io.github.alexnetjava.backend.cpu.ConvBench [batch] [threads]} (default 64, 2), where SLF4J is slf4j-api's jar
+ * (plus slf4j-nop's to silence it). {@code -Dbench.reps=5} sets the timed repetitions (the best is reported: the
+ * machine is shared; {@code -Dbench.median=true} reports the median), {@code -Dbench.only=conv4} restricts the
+ * layers, {@code -Dbench.parts=true} also times im2col, col2im and the plain GEMMs apart ({@code -Dbench.nb=4}:
+ * images per GEMM in the batched variant), {@code -Dbench.nobias=true} the filter gradient without the bias's.
+ * The {@code alexnet.conv.*} and {@code alexnet.sgemm.*} properties tune the code under test.
  */
 public final class ConvBench {
     private record Layer(String name, Conv2dSpec spec, int size) {
