@@ -15,41 +15,60 @@ final class Im2col {
 
     static void im2col(float[] x, int xOff, int channels, int h, int w, int kh, int kw, int sh, int sw, int ph,
             int pw, int oh, int ow, float[] col) {
+        int p = oh * ow;
+        im2col(x, xOff, channels, h, w, kh, kw, sh, sw, ph, pw, oh, ow, 0, p, col, 0, p);
+    }
+
+    /**
+     * Columns {@code [j0, j1)} of the column matrix (output positions {@code j = y*ow + x}) into
+     * {@code col[colOff + row*ldc + (j - j0)]}: a tile of the matrix for the GEMM, or one image's part of a matrix
+     * holding several images side by side.
+     */
+    static void im2col(float[] x, int xOff, int channels, int h, int w, int kh, int kw, int sh, int sw, int ph,
+            int pw, int oh, int ow, int j0, int j1, float[] col, int colOff, int ldc) {
+        if (j0 >= j1) {
+            return;
+        }
         if (sw > 1) {
-            im2colStrided(x, xOff, channels, h, w, kh, kw, sh, sw, ph, pw, oh, ow, col);
+            im2colStrided(x, xOff, channels, h, w, kh, kw, sh, sw, ph, pw, oh, ow, j0, j1, col, colOff, ldc);
             return;
         }
         if (samePadded(h, w, sh, sw, oh, ow)) {
-            im2colSame(x, xOff, channels, h, w, kh, kw, ph, pw, col);
+            im2colSame(x, xOff, channels, h, w, kh, kw, ph, pw, j0, j1, col, colOff, ldc);
             return;
         }
-        int p = oh * ow;
+        int yFirst = j0 / ow;
+        int yEnd = (j1 + ow - 1) / ow;
         int row = 0;
         for (int c = 0; c < channels; c++) {
             int plane = xOff + c * h * w;
             for (int ki = 0; ki < kh; ki++) {
                 for (int kj = 0; kj < kw; kj++, row++) {
-                    int base = row * p;
+                    int base = colOff + row * ldc - j0; // index of column j is base + j
                     int lo = firstValid(pw - kj, sw);
                     int hi = endValid(w - 1 + pw - kj, sw, ow);
-                    for (int y = 0; y < oh; y++) {
+                    for (int y = yFirst; y < yEnd; y++) {
+                        int a = Math.max(j0 - y * ow, 0);
+                        int b = Math.min(j1 - y * ow, ow);
                         int ih = y * sh - ph + ki;
                         int dst = base + y * ow;
                         if (ih < 0 || ih >= h || lo >= hi) {
-                            Arrays.fill(col, dst, dst + ow, 0f);
+                            Arrays.fill(col, dst + a, dst + b, 0f);
                             continue;
                         }
-                        if (lo > 0) {
-                            Arrays.fill(col, dst, dst + lo, 0f);
+                        int cl = Math.max(a, lo);
+                        int ch = Math.min(b, hi);
+                        if (cl >= ch) {
+                            Arrays.fill(col, dst + a, dst + b, 0f);
+                            continue;
                         }
-                        if (hi < ow) {
-                            Arrays.fill(col, dst + hi, dst + ow, 0f);
-                        }
+                        Arrays.fill(col, dst + a, dst + cl, 0f);
+                        Arrays.fill(col, dst + ch, dst + b, 0f);
                         int src = plane + ih * w - pw + kj;
                         if (sw == 1) {
-                            System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
+                            System.arraycopy(x, src + cl, col, dst + cl, ch - cl);
                         } else {
-                            for (int xo = lo; xo < hi; xo++) {
+                            for (int xo = cl; xo < ch; xo++) {
                                 col[dst + xo] = x[src + xo * sw];
                             }
                         }
@@ -60,43 +79,70 @@ final class Im2col {
     }
 
     /**
-     * im2col for a horizontal stride s > 1 without a strided gather per element: each input row is split once into
-     * s phases, {@code phase_r[t] = x[t*s + r - pw]} (zero outside the row), after which the row of kernel column
-     * {@code kj = q*s + r} is the contiguous run {@code phase_r[q .. q+ow)}, copied with arraycopy.
+     * im2col for a horizontal stride s > 1 without a strided gather per element: the input rows the columns need
+     * are first split into s phases each, {@code phase_r[t] = x[t*s + r - pw]} (zero outside the row), after which
+     * the run of kernel column {@code kj = q*s + r} in output row y is the contiguous {@code phase_r[q .. q+ow)}
+     * of input row {@code y*sh - ph + ki}. Each input row is split once per call (not once per kernel row that
+     * reads it), and the runs are copied as whole vectors, the overrun landing where the next run is written.
      */
     private static void im2colStrided(float[] x, int xOff, int channels, int h, int w, int kh, int kw, int sh,
-            int sw, int ph, int pw, int oh, int ow, float[] col) {
-        int p = oh * ow;
+            int sw, int ph, int pw, int oh, int ow, int j0, int j1, float[] col, int colOff, int ldc) {
         int span = ow + (kw - 1) / sw; // phase length needed
+        int rowLen = sw * span;
+        int yFirst = j0 / ow;
+        int yEnd = (j1 + ow - 1) / ow;
+        int ihLo = Math.max(0, yFirst * sh - ph);
+        int ihHi = Math.min(h, (yEnd - 1) * sh - ph + kh);
+        int rows = Math.max(0, ihHi - ihLo);
+        int need = channels * rows * rowLen + 64;
         float[] phases = PHASES.get();
-        if (phases.length < sw * span) {
-            phases = new float[sw * span];
+        if (phases.length < need) {
+            phases = new float[need];
             PHASES.set(phases);
         }
         for (int c = 0; c < channels; c++) {
-            int plane = xOff + c * h * w;
+            for (int ih = ihLo; ih < ihHi; ih++) {
+                int src = xOff + (c * h + ih) * w;
+                int base = (c * rows + ih - ihLo) * rowLen;
+                for (int r = 0; r < sw; r++) {
+                    int b = base + r * span;
+                    int tLo = pw - r <= 0 ? 0 : Math.min(span, (pw - r + sw - 1) / sw);
+                    int last = w - 1 + pw - r;
+                    int tHi = last < 0 ? tLo : Math.max(tLo, Math.min(span, last / sw + 1));
+                    for (int t = 0; t < tLo; t++) {
+                        phases[b + t] = 0f;
+                    }
+                    int s0 = src + r - pw;
+                    for (int t = tLo; t < tHi; t++) {
+                        phases[b + t] = x[s0 + t * sw];
+                    }
+                    for (int t = tHi; t < span; t++) {
+                        phases[b + t] = 0f;
+                    }
+                }
+            }
+        }
+        int colEnd = colOff + (j1 - j0);
+        for (int c = 0; c < channels; c++) {
             for (int ki = 0; ki < kh; ki++) {
                 int rowBase = (c * kh + ki) * kw;
-                for (int y = 0; y < oh; y++) {
+                for (int y = yFirst; y < yEnd; y++) {
+                    int a = Math.max(j0 - y * ow, 0);
+                    int b = Math.min(j1 - y * ow, ow);
                     int ih = y * sh - ph + ki;
-                    int dstCol = y * ow;
+                    int dstCol = colOff + y * ow - j0;
                     if (ih < 0 || ih >= h) {
                         for (int kj = 0; kj < kw; kj++) {
-                            int dst = (rowBase + kj) * p + dstCol;
-                            Arrays.fill(col, dst, dst + ow, 0f);
+                            int dst = (rowBase + kj) * ldc + dstCol;
+                            Arrays.fill(col, dst + a, dst + b, 0f);
                         }
                         continue;
                     }
-                    int src = plane + ih * w;
-                    for (int r = 0; r < sw; r++) {
-                        int base = r * span;
-                        for (int t = 0; t < span; t++) {
-                            int iw = t * sw + r - pw;
-                            phases[base + t] = iw >= 0 && iw < w ? x[src + iw] : 0f;
-                        }
-                    }
+                    int pb = (c * rows + ih - ihLo) * rowLen + a;
                     for (int kj = 0; kj < kw; kj++) {
-                        K.copy(phases, (kj % sw) * span + kj / sw, col, (rowBase + kj) * p + dstCol, ow);
+                        int rowStart = (rowBase + kj) * ldc;
+                        K.copyOver(phases, pb + (kj % sw) * span + kj / sw, col, rowStart + dstCol + a, b - a,
+                                rowStart + colEnd);
                     }
                 }
             }
@@ -117,7 +163,7 @@ final class Im2col {
      * a copy per row cost more in call overhead than in data.
      */
     private static void im2colSame(float[] x, int xOff, int channels, int h, int w, int kh, int kw, int ph, int pw,
-            float[] col) {
+            int j0, int j1, float[] col, int colOff, int ldc) {
         int p = h * w;
         int row = 0;
         for (int c = 0; c < channels; c++) {
@@ -128,19 +174,41 @@ final class Im2col {
                 int y1 = Math.min(h, h - dy);
                 for (int kj = 0; kj < kw; kj++, row++) {
                     int dxs = kj - pw;
-                    int base = row * p;
-                    if (y0 >= y1) {
-                        Arrays.fill(col, base, base + p, 0f);
+                    int base = colOff + row * ldc - j0; // index of column j is base + j
+                    int lo = Math.max(j0, y0 * w + Math.max(0, -dxs));
+                    int hi = Math.min(j1, y1 * w - Math.max(0, dxs));
+                    if (lo >= hi) {
+                        Arrays.fill(col, base + j0, base + j1, 0f);
                         continue;
                     }
-                    Arrays.fill(col, base, base + y0 * w, 0f);
-                    Arrays.fill(col, base + y1 * w, base + p, 0f);
-                    int from = y0 * w + Math.max(0, -dxs);
-                    int to = y1 * w - Math.max(0, dxs);
-                    if (from < to) {
-                        System.arraycopy(x, plane + from + dy * w + dxs, col, base + from, to - from);
-                    }
-                    zeroWrapped(col, base, y0, y1, w, dxs);
+                    Arrays.fill(col, base + j0, base + lo, 0f);
+                    Arrays.fill(col, base + hi, base + j1, 0f);
+                    System.arraycopy(x, plane + lo + dy * w + dxs, col, base + lo, hi - lo);
+                    zeroWrapped(col, base, Math.max(y0, lo / w), Math.min(y1, (hi - 1) / w + 1), w, dxs, lo, hi);
+                }
+            }
+        }
+    }
+
+    /**
+     * Zeroes, in rows [y0, y1) of a w-wide plane at base, the columns a horizontal shift dxs moved off the row,
+     * restricted to plane positions [lo, hi).
+     */
+    private static void zeroWrapped(float[] col, int base, int y0, int y1, int w, int dxs, int lo, int hi) {
+        if (dxs > 0) {
+            for (int y = y0; y < y1; y++) {
+                int a = Math.max(lo, y * w + Math.max(0, w - dxs));
+                int b = Math.min(hi, y * w + w);
+                if (a < b) {
+                    Arrays.fill(col, base + a, base + b, 0f);
+                }
+            }
+        } else if (dxs < 0) {
+            for (int y = y0; y < y1; y++) {
+                int a = Math.max(lo, y * w);
+                int b = Math.min(hi, y * w + Math.min(w, -dxs));
+                if (a < b) {
+                    Arrays.fill(col, base + a, base + b, 0f);
                 }
             }
         }
@@ -162,17 +230,22 @@ final class Im2col {
     /** {@code dx += fold(col)}: the adjoint of {@link #im2col}. Same-padded stride-1 columns are modified. */
     static void col2imAdd(float[] col, int channels, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
             int oh, int ow, float[] dx, int dxOff) {
+        col2imAdd(col, 0, oh * ow, channels, h, w, kh, kw, sh, sw, ph, pw, oh, ow, dx, dxOff);
+    }
+
+    /** As above for a column matrix whose row r starts at {@code col[colOff + r*ldc]}. */
+    static void col2imAdd(float[] col, int colOff, int ldc, int channels, int h, int w, int kh, int kw, int sh,
+            int sw, int ph, int pw, int oh, int ow, float[] dx, int dxOff) {
         if (samePadded(h, w, sh, sw, oh, ow)) {
-            col2imSame(col, channels, h, w, kh, kw, ph, pw, dx, dxOff);
+            col2imSame(col, colOff, ldc, channels, h, w, kh, kw, ph, pw, dx, dxOff);
             return;
         }
-        int p = oh * ow;
         int row = 0;
         for (int c = 0; c < channels; c++) {
             int plane = dxOff + c * h * w;
             for (int ki = 0; ki < kh; ki++) {
                 for (int kj = 0; kj < kw; kj++, row++) {
-                    int base = row * p;
+                    int base = colOff + row * ldc;
                     int lo = firstValid(pw - kj, sw);
                     int hi = endValid(w - 1 + pw - kj, sw, ow);
                     if (lo >= hi) {
@@ -204,8 +277,8 @@ final class Im2col {
      * The adjoint of {@link #im2colSame}: zero the col entries that correspond to padding (they must not wrap into
      * a neighbouring row), then add each shifted row to the plane in one vectorised pass.
      */
-    private static void col2imSame(float[] col, int channels, int h, int w, int kh, int kw, int ph, int pw,
-            float[] dx, int dxOff) {
+    private static void col2imSame(float[] col, int colOff, int ldc, int channels, int h, int w, int kh, int kw,
+            int ph, int pw, float[] dx, int dxOff) {
         int p = h * w;
         int row = 0;
         for (int c = 0; c < channels; c++) {
@@ -219,7 +292,7 @@ final class Im2col {
                         continue;
                     }
                     int dxs = kj - pw;
-                    int base = row * p;
+                    int base = colOff + row * ldc;
                     zeroWrapped(col, base, y0, y1, w, dxs);
                     int from = y0 * w + Math.max(0, -dxs);
                     int to = y1 * w - Math.max(0, dxs);

@@ -22,6 +22,8 @@ class Im2colTest {
         {2, 13, 11, 5, 3, 3, 2, 2, 1},   // strided with padding, non-square
         {2, 9, 8, 3, 3, 2, 2, 0, 0},     // strided without padding
         {2, 6, 6, 3, 3, 1, 1, 0, 0},     // stride 1, valid
+        {3, 51, 47, 11, 11, 4, 4, 0, 0}, // conv1-like, rows longer than a vector
+        {2, 13, 13, 3, 3, 1, 1, 1, 1},   // conv3-like
     };
 
     @Test
@@ -56,6 +58,36 @@ class Im2colTest {
                 }
             }
             assertArrayEquals(want, col, java.util.Arrays.toString(g));
+
+            // Column ranges into a wider matrix (tiles; images side by side): exactly the same values, nothing
+            // written outside the range.
+            int p = oh * ow;
+            int rowsK = c * kh * kw;
+            int[][] ranges = {{0, p}, {0, 1}, {p - 1, p}, {p / 3, p - p / 4}, {1, Math.max(1, p / 2)}};
+            for (int[] jr : ranges) {
+                int j0 = jr[0];
+                int j1 = jr[1];
+                int colOff = 5;
+                int ldc = (j1 - j0) + 7;
+                float[] part = new float[colOff + rowsK * ldc];
+                java.util.Arrays.fill(part, Float.NaN);
+                Im2col.im2col(x, off, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, j0, j1, part, colOff, ldc);
+                for (int rr = 0; rr < rowsK; rr++) {
+                    for (int i = 0; i < ldc; i++) {
+                        float v = part[colOff + rr * ldc + i];
+                        String where = java.util.Arrays.toString(g) + " range " + j0 + ".." + j1 + " row " + rr
+                                + " col " + i;
+                        if (i < j1 - j0) {
+                            assertEquals(want[rr * p + j0 + i], v, where);
+                        } else {
+                            assertEquals(Float.NaN, v, where + " (outside the range)");
+                        }
+                    }
+                }
+                for (int i = 0; i < colOff; i++) {
+                    assertEquals(Float.NaN, part[i], "before the matrix");
+                }
+            }
 
             // Adjoint: <im2col(x), d> == <x, col2im(d)>
             float[] d = new float[col.length];

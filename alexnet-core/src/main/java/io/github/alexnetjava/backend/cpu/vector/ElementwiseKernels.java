@@ -24,6 +24,19 @@ public interface ElementwiseKernels {
     /** {@code dst[dstOff+i] = src[srcOff+i]} for i in [0, n): for short runs, where arraycopy's call dominates. */
     void copy(float[] src, int srcOff, float[] dst, int dstOff, int n);
 
+    /**
+     * As {@link #copy}, but may go on copying whole vectors past {@code n} (up to the next multiple of the vector
+     * length) where that stays below {@code dstLimit} and inside both arrays: for runs whose overrun the caller
+     * overwrites afterwards, so no scalar tail is needed.
+     */
+    void copyOver(float[] src, int srcOff, float[] dst, int dstOff, int n, int dstLimit);
+
+    /**
+     * The sum of {@code a[off .. off+n)} in float, in an order fixed by the implementation (the vector one keeps
+     * per-lane partial sums), so the same input always gives the same bits.
+     */
+    float sum(float[] a, int off, int n);
+
     /** {@code dst[dstOff+i] += src[srcOff+i]} for i in [0, n). */
     void addTo(float[] src, int srcOff, float[] dst, int dstOff, int n);
 

@@ -79,4 +79,18 @@ final class ScalarElementwise implements ElementwiseKernels {
     public void copy(float[] src, int srcOff, float[] dst, int dstOff, int n) {
         System.arraycopy(src, srcOff, dst, dstOff, n);
     }
+
+    @Override
+    public void copyOver(float[] src, int srcOff, float[] dst, int dstOff, int n, int dstLimit) {
+        System.arraycopy(src, srcOff, dst, dstOff, n);
+    }
+
+    @Override
+    public float sum(float[] a, int off, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            s += a[off + i];
+        }
+        return s;
+    }
 }

@@ -145,4 +145,38 @@ final class VectorElementwise implements ElementwiseKernels {
             dst[dstOff + i] = src[srcOff + i];
         }
     }
+
+    @Override
+    public void copyOver(float[] src, int srcOff, float[] dst, int dstOff, int n, int dstLimit) {
+        int len = S.length();
+        int m = (n + len - 1) / len * len;
+        if (dstOff + m > dstLimit || srcOff + m > src.length || dstOff + m > dst.length) {
+            copy(src, srcOff, dst, dstOff, n);
+            return;
+        }
+        for (int i = 0; i < m; i += len) {
+            FloatVector.fromArray(S, src, srcOff + i).intoArray(dst, dstOff + i);
+        }
+    }
+
+    @Override
+    public float sum(float[] a, int off, int n) {
+        int len = S.length();
+        int i = 0;
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        for (; i + 2 * len <= n; i += 2 * len) {
+            s0 = s0.add(FloatVector.fromArray(S, a, off + i));
+            s1 = s1.add(FloatVector.fromArray(S, a, off + i + len));
+        }
+        if (i + len <= n) {
+            s0 = s0.add(FloatVector.fromArray(S, a, off + i));
+            i += len;
+        }
+        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += a[off + i];
+        }
+        return s;
+    }
 }

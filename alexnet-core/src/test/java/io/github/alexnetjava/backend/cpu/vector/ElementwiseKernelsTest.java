@@ -36,6 +36,25 @@ class ElementwiseKernelsTest {
         float[] pos = random(3, 1, 5);
         int off = 7;
 
+        for (int n : new int[] {0, 1, 15, 16, 17, 33, 55, 169, N}) {
+            float want = scalar.sum(a, off, n);
+            assertEquals(want, vector.sum(a, off, n), 1e-5f * (1 + n), "sum of " + n);
+            // copyOver: the first n copied, nothing written at or past the limit, nothing before dstOff
+            for (int slack : new int[] {0, 3, 64}) {
+                float[] d = new float[200 + N];
+                java.util.Arrays.fill(d, Float.NaN);
+                int limit = 5 + n + slack;
+                vector.copyOver(a, off, d, 5, n, limit);
+                for (int i = 0; i < d.length; i++) {
+                    if (i >= 5 && i < 5 + n) {
+                        assertEquals(a[off + i - 5], d[i], "copyOver " + n + " at " + i);
+                    } else if (i < 5 || i >= limit) {
+                        assertEquals(Float.NaN, d[i], "copyOver " + n + " wrote at " + i);
+                    }
+                }
+            }
+        }
+
         float[] s1 = b.clone();
         float[] s2 = b.clone();
         scalar.addSquares(a, off, s1, N, -1f);

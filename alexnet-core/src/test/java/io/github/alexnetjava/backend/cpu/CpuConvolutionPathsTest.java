@@ -1,0 +1,170 @@
+package io.github.alexnetjava.backend.cpu;
+
+import io.github.alexnetjava.backend.Conv2dSpec;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * {@link CpuConvolution}'s GEMM layouts against each other and a naive double reference: one image per GEMM,
+ * several images side by side in one GEMM (small images), and large images unfolded in column tiles, on 1-3
+ * workers, over odd sizes, strides, padding and groups. The forward and input-gradient results must be
+ * bit-identical across layouts (the same sums in the same order); the filter gradient sums a batch in a different
+ * order and is compared with a tolerance. Every layout must repeat its own bits exactly.
+ */
+class CpuConvolutionPathsTest {
+    private static final Object[][] CASES = {
+        // spec, n, h, w
+        {Conv2dSpec.of(3, 5, 3, 1, 1, 1), 7, 5, 6},      // same-padded 3x3, odd batch
+        {Conv2dSpec.of(4, 6, 3, 1, 1, 2), 5, 13, 13},    // conv3-5 like, groups
+        {Conv2dSpec.of(4, 4, 5, 1, 2, 2), 3, 9, 7},      // conv2 like, 5x5 same padding, groups
+        {Conv2dSpec.of(3, 4, 11, 4, 0, 1), 3, 51, 47},   // conv1 like, strided, 11x10 outputs
+        {Conv2dSpec.of(2, 3, 5, 2, 2, 1), 4, 21, 23},    // strided with padding
+        {Conv2dSpec.of(4, 6, 3, 1, 0, 2), 6, 12, 11},    // stride 1, valid (general path)
+        {new Conv2dSpec(2, 4, 3, 5, 2, 1, 1, 2, 1), 5, 14, 17}, // non-square kernel and stride
+    };
+
+    @Test
+    void layoutsAgreeWithEachOtherAndTheReference() {
+        SplittableRandom r = new SplittableRandom(3);
+        for (Object[] cs : CASES) {
+            Conv2dSpec s = (Conv2dSpec) cs[0];
+            int n = (int) cs[1];
+            int h = (int) cs[2];
+            int w = (int) cs[3];
+            int[] xs = {n, s.inChannels(), h, w};
+            int oh = s.outH(h);
+            int ow = s.outW(w);
+            int ySize = n * s.outChannels() * oh * ow;
+            float[] x = random(r, n * s.inChannels() * h * w);
+            float[] wt = random(r, s.outChannels() * s.inPerGroup() * s.kernelH() * s.kernelW());
+            float[] bias = random(r, s.outChannels());
+            float[] dy = random(r, ySize);
+            Ref ref = reference(s, x, xs, wt, bias, dy);
+            Out first = null;
+            for (int threads = 1; threads <= 3; threads++) {
+                try (WorkerPool pool = new WorkerPool(threads)) {
+                    // one image per GEMM, no tiles; all images side by side; 32-column tiles
+                    CpuConvolution[] layouts = {new CpuConvolution(pool, 0, 0), new CpuConvolution(pool, 1 << 20, 0),
+                        new CpuConvolution(pool, 0, 8), new CpuConvolution(pool, 2 * oh * ow, 0)};
+                    for (int v = 0; v < layouts.length; v++) {
+                        String what = s + " n=" + n + " " + h + "x" + w + ", " + threads + " threads, layout " + v;
+                        Out o = run(layouts[v], s, x, xs, wt, bias, dy, ySize);
+                        Out again = run(layouts[v], s, x, xs, wt, bias, dy, ySize);
+                        assertArrayEquals(o.y, again.y, what + ": forward not repeatable");
+                        assertArrayEquals(o.dx, again.dx, what + ": dx not repeatable");
+                        assertArrayEquals(o.dw, again.dw, what + ": dw not repeatable");
+                        assertArrayEquals(o.db, again.db, what + ": db not repeatable");
+                        close(ref.y, o.y, what + " forward");
+                        close(ref.dx, o.dx, what + " dx");
+                        close(ref.dw, o.dw, what + " dw");
+                        close(ref.db, o.db, what + " db");
+                        if (first == null) {
+                            first = o;
+                        } else {
+                            assertArrayEquals(first.y, o.y, what + ": forward differs from one image per GEMM");
+                            assertArrayEquals(first.dx, o.dx, what + ": dx differs from one image per GEMM");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private record Out(float[] y, float[] dx, float[] dw, float[] db) {
+    }
+
+    private record Ref(double[] y, double[] dx, double[] dw, double[] db) {
+    }
+
+    private static Out run(CpuConvolution conv, Conv2dSpec s, float[] x, int[] xs, float[] wt, float[] bias,
+            float[] dy, int ySize) {
+        float[] y = new float[ySize];
+        Arrays.fill(y, Float.NaN); // overwritten, never read
+        conv.forward(s, x, xs, wt, bias, y);
+        float[] dx = new float[x.length];
+        Arrays.fill(dx, Float.NaN);
+        conv.backwardData(s, dy, wt, dx, xs);
+        float[] dw = new float[wt.length];
+        Arrays.fill(dw, Float.NaN);
+        float[] db = new float[bias.length];
+        conv.backwardFilter(s, x, xs, dy, dw, db);
+        return new Out(y, dx, dw, db);
+    }
+
+    /** Direct loops in double. */
+    private static Ref reference(Conv2dSpec s, float[] x, int[] xs, float[] wt, float[] bias, float[] dy) {
+        int n = xs[0];
+        int c = xs[1];
+        int h = xs[2];
+        int w = xs[3];
+        int m = s.outChannels();
+        int cg = s.inPerGroup();
+        int mg = s.outPerGroup();
+        int kh = s.kernelH();
+        int kw = s.kernelW();
+        int oh = s.outH(h);
+        int ow = s.outW(w);
+        double[] y = new double[n * m * oh * ow];
+        double[] dx = new double[x.length];
+        double[] dw = new double[wt.length];
+        double[] db = new double[m];
+        for (int i = 0; i < n; i++) {
+            for (int o = 0; o < m; o++) {
+                int g = o / mg;
+                for (int yo = 0; yo < oh; yo++) {
+                    for (int xo = 0; xo < ow; xo++) {
+                        int yi = ((i * m + o) * oh + yo) * ow + xo;
+                        double acc = bias[o];
+                        double d = dy[yi];
+                        db[o] += d;
+                        for (int ci = 0; ci < cg; ci++) {
+                            for (int ki = 0; ki < kh; ki++) {
+                                int ih = yo * s.strideH() - s.padH() + ki;
+                                if (ih < 0 || ih >= h) {
+                                    continue;
+                                }
+                                for (int kj = 0; kj < kw; kj++) {
+                                    int iw = xo * s.strideW() - s.padW() + kj;
+                                    if (iw < 0 || iw >= w) {
+                                        continue;
+                                    }
+                                    int xi = ((i * c + g * cg + ci) * h + ih) * w + iw;
+                                    int wi = ((o * cg + ci) * kh + ki) * kw + kj;
+                                    acc += (double) x[xi] * wt[wi];
+                                    dx[xi] += d * wt[wi];
+                                    dw[wi] += d * x[xi];
+                                }
+                            }
+                        }
+                        y[yi] = acc;
+                    }
+                }
+            }
+        }
+        return new Ref(y, dx, dw, db);
+    }
+
+    private static void close(double[] want, float[] got, String what) {
+        assertEquals(want.length, got.length, what);
+        double scale = 0;
+        for (double v : want) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], got[i], 1e-5 * (1 + scale), what + " at " + i);
+        }
+    }
+
+    private static float[] random(SplittableRandom r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) r.nextDouble(-1, 1);
+        }
+        return v;
+    }
+}
