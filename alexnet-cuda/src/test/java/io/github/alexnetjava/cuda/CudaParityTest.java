@@ -168,25 +168,28 @@ class CudaParityTest {
         int[][] sizes = {{67, 45, 33}, {1, 1, 1}, {128, 1000, 512}, {300, 129, 257}, {64, 96, 5000},
                 {200, 33, 3001}};
         for (int[] s : sizes) {
-            for (int ta = 0; ta < 2; ta++) {
-                for (int tb = 0; tb < 2; tb++) {
-                    int mm = s[0];
-                    int nn = s[1];
-                    int kk = s[2];
-                    int[] as = ta == 1 ? new int[] {kk, mm} : new int[] {mm, kk};
-                    int[] bs = tb == 1 ? new int[] {nn, kk} : new int[] {kk, nn};
-                    float[] a = random(r, mm * kk, 1);
-                    float[] b = random(r, kk * nn, 1);
-                    float[] c = random(r, mm * nn, 1);
-                    Tensor cc = up(cpu, c, mm, nn);
-                    Tensor gc = up(g, c, mm, nn);
-                    cpu.gemm(ta == 1, tb == 1, 0.75f, up(cpu, a, as), up(cpu, b, bs), 0.5f, cc);
-                    g.gemm(ta == 1, tb == 1, 0.75f, up(g, a, as), up(g, b, bs), 0.5f, gc);
-                    check(m, "gemm " + (ta == 1 ? "T" : "N") + (tb == 1 ? "T" : "N") + " " + mm + "x" + nn + "x"
-                            + kk, cc.toArray(), gc.toArray(), m.tol());
-                }
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0;
+                boolean tb = (t & 2) != 0;
+                checkGemm(m, g, r, ta, tb, s[0], s[1], s[2],
+                        "gemm " + (ta ? "T" : "N") + (tb ? "T" : "N") + " " + s[0] + "x" + s[1] + "x" + s[2]);
             }
         }
+    }
+
+    /** C = 0.75 op(A) op(B) + 0.5 C with random operands on the CPU and the GPU, compared. */
+    void checkGemm(Mode m, CudaBackend g, SplittableRandom r, boolean ta, boolean tb, int mm, int nn, int kk,
+                   String what) {
+        int[] as = ta ? new int[] {kk, mm} : new int[] {mm, kk};
+        int[] bs = tb ? new int[] {nn, kk} : new int[] {kk, nn};
+        float[] a = random(r, mm * kk, 1);
+        float[] b = random(r, kk * nn, 1);
+        float[] c = random(r, mm * nn, 1);
+        Tensor cc = up(cpu, c, mm, nn);
+        Tensor gc = up(g, c, mm, nn);
+        cpu.gemm(ta, tb, 0.75f, up(cpu, a, as), up(cpu, b, bs), 0.5f, cc);
+        g.gemm(ta, tb, 0.75f, up(g, a, as), up(g, b, bs), 0.5f, gc);
+        check(m, what, cc.toArray(), gc.toArray(), m.tol());
     }
 
     /** Every own SGEMM kernel: both tiles, the two-block variant, with and without split-K, all transposes. */
@@ -208,17 +211,8 @@ class CudaParityTest {
                         for (int t = 0; t < 4; t++) {
                             boolean ta = (t & 1) != 0;
                             boolean tb = (t & 2) != 0;
-                            int[] as = ta ? new int[] {kk, mm} : new int[] {mm, kk};
-                            int[] bs = tb ? new int[] {nn, kk} : new int[] {kk, nn};
-                            float[] a = random(r, mm * kk, 1);
-                            float[] b = random(r, kk * nn, 1);
-                            float[] c = random(r, mm * nn, 1);
-                            Tensor cc = up(cpu, c, mm, nn);
-                            Tensor gc = up(g, c, mm, nn);
-                            cpu.gemm(ta, tb, 0.75f, up(cpu, a, as), up(cpu, b, bs), 0.5f, cc);
-                            g.gemm(ta, tb, 0.75f, up(g, a, as), up(g, b, bs), 0.5f, gc);
                             String k = GemmPlan.choose(mm, nn, kk, g.device().multiprocessors()).kernel(ta, tb);
-                            check(m, "gemm " + k + " split " + split, cc.toArray(), gc.toArray(), m.tol());
+                            checkGemm(m, g, r, ta, tb, mm, nn, kk, "gemm " + k + " split " + split);
                         }
                     }
                 }
