@@ -82,9 +82,11 @@ public final class CudaDoctor {
                     + " or NVIDIA's .run installer; in containers use the NVIDIA Container Toolkit (--gpus all).";
             case CUBLAS -> "CUDA 12 systems: `sudo apt install libcublas-12-6` (NVIDIA CUDA repo) or"
                     + " `pip install nvidia-cublas-cu12` and add .../site-packages/nvidia/cublas/lib to"
-                    + " LD_LIBRARY_PATH. CUDA 13 systems ship libcublas.so.13, which JCublas 12.6 cannot use:"
-                    + " install the CUDA 12 cuBLAS next to it the same way (a CUDA 13 driver runs CUDA 12"
-                    + " libraries). Without it GEMM uses the own kernels.";
+                    + " LD_LIBRARY_PATH. CUDA 13 systems ship libcublas.so.13, which JCublas 12.6 cannot load"
+                    + " under its name: install the CUDA 12 cuBLAS next to it the same way (a CUDA 13 driver"
+                    + " runs CUDA 12 libraries), or build the forwarding libcublas.so.12 of alexnet-java's"
+                    + " alexnet-cuda/compat/cublas12 (build.sh DIR; gcc only) and add DIR to LD_LIBRARY_PATH."
+                    + " Without it GEMM uses the own kernels.";
             case CUDNN -> "CUDA 12 systems: `sudo apt install libcudnn9-cuda-12` or `pip install"
                     + " nvidia-cudnn-cu12`; CUDA 13 systems: `sudo apt install libcudnn9-cuda-13` or `pip install"
                     + " nvidia-cudnn-cu13`; add the directory with libcudnn.so.9 (pip:"
