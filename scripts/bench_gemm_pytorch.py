@@ -7,10 +7,10 @@ so torch.mm hands cuBLAS the transpose flag instead of copying. On a GPU, TF32 i
 backend's default) unless --tf32. Each shape: --warmup untimed calls, then --iters calls back to back between two
 synchronisations; the mean time per call.
 
-With --ours FILE (the JSON line of `alexnet bench-gemm --json`), it also prints both side by side and the
-ratio ours / PyTorch of GFLOP/s.
+With --ours FILE (the JSON line of `alexnet bench-gemm --json`; repeatable), it also prints a table per file
+with both side by side and the ratio ours / PyTorch of GFLOP/s, all against the one PyTorch measurement.
 
-Usage: bench_gemm_pytorch.py [--device cuda] [--batch 128] [--iters 10] [--warmup 2] [--tf32] [--ours F] [--json]
+Usage: bench_gemm_pytorch.py [--device cuda] [--batch 128] [--iters 10] [--warmup 2] [--tf32] [--ours F]... [--json]
 """
 import argparse
 import json
@@ -45,6 +45,29 @@ def last_json_line(path):
     return json.loads(lines[-1])
 
 
+def print_table(rows, ours, path):
+    """PyTorch's rows, and with `ours` (name -> row of bench-gemm's JSON) ours beside them and the ratio."""
+    if path:
+        print(f"== ours: {path}")
+    hdr = f"{'gemm':<18} {'op':<3} {'M':>6} {'N':>8} {'K':>6} {'torch ms':>10} {'GFLOP/s':>9}"
+    if ours:
+        hdr += f" {'ours ms':>10} {'GFLOP/s':>9} {'ours/torch':>10}"
+    print(hdr)
+    for r in rows:
+        line = (f"{r['name']:<18} {r['op']:<3} {r['m']:>6} {r['n']:>8} {r['k']:>6} {r['ms']:10.3f}"
+                f" {r['gflops']:9.1f}")
+        o = ours.get(r["name"])
+        if o:
+            line += f" {o['ms']:10.3f} {o['gflops']:9.1f} {o['gflops'] / r['gflops']:10.2f}"
+        print(line)
+    if ours:
+        both = [r for r in rows if r["name"] in ours]
+        t_torch = sum(r["ms"] for r in both)
+        t_ours = sum(ours[r["name"]]["ms"] for r in both)
+        print(f"{'all shapes':<18} time ours / torch = {t_ours / t_torch:.2f} "
+              f"(GFLOP/s ratio {t_torch / t_ours:.2f})")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
@@ -52,7 +75,8 @@ def main():
     ap.add_argument("--iters", type=int, default=10)
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--tf32", action="store_true", help="allow TF32 tensor cores (GPU)")
-    ap.add_argument("--ours", help="JSON output of `alexnet bench-gemm --json` to compare with")
+    ap.add_argument("--ours", action="append", default=[],
+                    help="JSON output of `alexnet bench-gemm --json` to compare with (repeatable)")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     dev = torch.device(a.device)
@@ -85,24 +109,8 @@ def main():
         rows.append({"name": n_, "op": ("T" if ta else "N") + ("T" if tb else "N"), "m": m, "n": n, "k": k,
                      "ms": ms, "gflops": gf / ms * 1e3})
         del A, B, C, opA, opB
-    ours = {r["name"]: r for r in last_json_line(a.ours)["shapes"]} if a.ours else {}
-    hdr = f"{'gemm':<18} {'op':<3} {'M':>6} {'N':>8} {'K':>6} {'torch ms':>10} {'GFLOP/s':>9}"
-    if ours:
-        hdr += f" {'ours ms':>10} {'GFLOP/s':>9} {'ours/torch':>10}"
-    print(hdr)
-    for r in rows:
-        line = (f"{r['name']:<18} {r['op']:<3} {r['m']:>6} {r['n']:>8} {r['k']:>6} {r['ms']:10.3f}"
-                f" {r['gflops']:9.1f}")
-        o = ours.get(r["name"])
-        if o:
-            line += f" {o['ms']:10.3f} {o['gflops']:9.1f} {o['gflops'] / r['gflops']:10.2f}"
-        print(line)
-    if ours:
-        both = [r for r in rows if r["name"] in ours]
-        t_torch = sum(r["ms"] for r in both)
-        t_ours = sum(ours[r["name"]]["ms"] for r in both)
-        print(f"{'all shapes':<18} time ours / torch = {t_ours / t_torch:.2f} "
-              f"(GFLOP/s ratio {t_torch / t_ours:.2f})")
+    for path in a.ours or [None]:
+        print_table(rows, {r["name"]: r for r in last_json_line(path)["shapes"]} if path else {}, path)
     if a.json:
         print(json.dumps({"framework": "pytorch", "torch": torch.__version__, "device": name, "tf32": a.tf32,
                           "batch": a.batch, "iters": a.iters, "warmup": a.warmup, "shapes": rows}))

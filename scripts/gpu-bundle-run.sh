@@ -190,11 +190,16 @@ if want gemm; then
     bench-gemm --backend cuda --batch "$batch" --warmup 3 --iters 20 --json
   note "bench-gemm cublas tier" "exit $? ($(grep -o 'GEMM: [^,]*' "$results/gemm-cublas.log" | head -1))"
   if [[ -n "$python" ]]; then
-    for v in own own-1block own-nosplit cublas; do
-      step "gemm-torch-vs-$v" 180 env PYTHONUNBUFFERED=1 "$python" "$here/scripts/bench_gemm_pytorch.py" \
-        --device cuda --batch "$batch" --warmup 3 --iters 20 --ours "$results/gemm-$v.log" --json
-      grep -vE '^\{|^bench_gemm' "$results/gemm-torch-vs-$v.log"
-      note "gemm $v / cuBLAS(torch)" "$(grep -E '^all shapes' "$results/gemm-torch-vs-$v.log" | tr -s ' ')"
+    # PyTorch's cuBLAS timed once, each of ours set beside it.
+    variants=(own own-1block own-nosplit cublas)
+    ours=()
+    for v in "${variants[@]}"; do ours+=(--ours "$results/gemm-$v.log"); done
+    step gemm-torch 180 env PYTHONUNBUFFERED=1 "$python" "$here/scripts/bench_gemm_pytorch.py" --device cuda \
+      --batch "$batch" --warmup 3 --iters 20 "${ours[@]}" --json
+    grep -vE '^\{|^bench_gemm' "$results/gemm-torch.log"
+    for v in "${variants[@]}"; do
+      note "gemm $v / cuBLAS(torch)" "$(grep -A16 "^== ours: .*gemm-$v.log" "$results/gemm-torch.log" \
+        | grep -E '^all shapes' | tr -s ' ')"
     done
   fi
 fi

@@ -75,20 +75,15 @@ public final class AlexNet {
         LrnSpec lrn = LrnSpec.paper().withGroups(lrnGroups);
         PoolSpec pool = PoolSpec.overlapping();
         List<Layer> l = new ArrayList<>();
-        l.add(new Conv2d(b, "conv1", Conv2dSpec.of(3, 96, 11, 4, 0, 1)));
-        l.add(new Relu("relu1"));
+        convRelu(b, l, 1, Conv2dSpec.of(3, 96, 11, 4, 0, 1));
         l.add(new LocalResponseNorm("norm1", lrn));
         l.add(new MaxPool2d("pool1", pool));
-        l.add(new Conv2d(b, "conv2", Conv2dSpec.of(96, 256, 5, 1, 2, 2)));
-        l.add(new Relu("relu2"));
+        convRelu(b, l, 2, Conv2dSpec.of(96, 256, 5, 1, 2, 2));
         l.add(new LocalResponseNorm("norm2", lrn));
         l.add(new MaxPool2d("pool2", pool));
-        l.add(new Conv2d(b, "conv3", Conv2dSpec.of(256, 384, 3, 1, 1, 1)));
-        l.add(new Relu("relu3"));
-        l.add(new Conv2d(b, "conv4", Conv2dSpec.of(384, 384, 3, 1, 1, 2)));
-        l.add(new Relu("relu4"));
-        l.add(new Conv2d(b, "conv5", Conv2dSpec.of(384, 256, 3, 1, 1, 2)));
-        l.add(new Relu("relu5"));
+        convRelu(b, l, 3, Conv2dSpec.of(256, 384, 3, 1, 1, 1));
+        convRelu(b, l, 4, Conv2dSpec.of(384, 384, 3, 1, 1, 2));
+        convRelu(b, l, 5, Conv2dSpec.of(384, 256, 3, 1, 1, 2));
         l.add(new MaxPool2d("pool5", pool));
         addClassifier(b, l, 256 * 6 * 6, 4096, classes, false);
         return init(new Network("alexnet", b, new int[] {3, 227, 227}, l, seed), seed);
@@ -98,18 +93,13 @@ public final class AlexNet {
     public static Network torchvision(Backend b, int classes, long seed) {
         PoolSpec pool = PoolSpec.overlapping();
         List<Layer> l = new ArrayList<>();
-        l.add(new Conv2d(b, "conv1", Conv2dSpec.of(3, 64, 11, 4, 2, 1)));
-        l.add(new Relu("relu1"));
+        convRelu(b, l, 1, Conv2dSpec.of(3, 64, 11, 4, 2, 1));
         l.add(new MaxPool2d("pool1", pool));
-        l.add(new Conv2d(b, "conv2", Conv2dSpec.of(64, 192, 5, 1, 2, 1)));
-        l.add(new Relu("relu2"));
+        convRelu(b, l, 2, Conv2dSpec.of(64, 192, 5, 1, 2, 1));
         l.add(new MaxPool2d("pool2", pool));
-        l.add(new Conv2d(b, "conv3", Conv2dSpec.of(192, 384, 3, 1, 1, 1)));
-        l.add(new Relu("relu3"));
-        l.add(new Conv2d(b, "conv4", Conv2dSpec.of(384, 256, 3, 1, 1, 1)));
-        l.add(new Relu("relu4"));
-        l.add(new Conv2d(b, "conv5", Conv2dSpec.of(256, 256, 3, 1, 1, 1)));
-        l.add(new Relu("relu5"));
+        convRelu(b, l, 3, Conv2dSpec.of(192, 384, 3, 1, 1, 1));
+        convRelu(b, l, 4, Conv2dSpec.of(384, 256, 3, 1, 1, 1));
+        convRelu(b, l, 5, Conv2dSpec.of(256, 256, 3, 1, 1, 1));
         l.add(new MaxPool2d("pool5", pool));
         addClassifier(b, l, 256 * 6 * 6, 4096, classes, true);
         return init(new Network("alexnet-torchvision", b, new int[] {3, 224, 224}, l, seed), seed);
@@ -132,26 +122,19 @@ public final class AlexNet {
      * dropout, which learns faster in a short run on small data sets).
      */
     public static Network small(Backend b, int channels, int size, int classes, long seed, float dropout) {
-        if (!(dropout >= 0f && dropout < 1f)) {
-            throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + dropout);
-        }
+        checkDropout(dropout);
         LrnSpec lrn = LrnSpec.paper().withGroups(2);
         PoolSpec pool = PoolSpec.overlapping();
         List<Layer> l = new ArrayList<>();
-        l.add(new Conv2d(b, "conv1", Conv2dSpec.of(channels, 32, 5, 1, 2, 1)));
-        l.add(new Relu("relu1"));
+        convRelu(b, l, 1, Conv2dSpec.of(channels, 32, 5, 1, 2, 1));
         l.add(new LocalResponseNorm("norm1", lrn));
         l.add(new MaxPool2d("pool1", pool));
-        l.add(new Conv2d(b, "conv2", Conv2dSpec.of(32, 64, 5, 1, 2, 2)));
-        l.add(new Relu("relu2"));
+        convRelu(b, l, 2, Conv2dSpec.of(32, 64, 5, 1, 2, 2));
         l.add(new LocalResponseNorm("norm2", lrn));
         l.add(new MaxPool2d("pool2", pool));
-        l.add(new Conv2d(b, "conv3", Conv2dSpec.of(64, 96, 3, 1, 1, 1)));
-        l.add(new Relu("relu3"));
-        l.add(new Conv2d(b, "conv4", Conv2dSpec.of(96, 96, 3, 1, 1, 2)));
-        l.add(new Relu("relu4"));
-        l.add(new Conv2d(b, "conv5", Conv2dSpec.of(96, 64, 3, 1, 1, 2)));
-        l.add(new Relu("relu5"));
+        convRelu(b, l, 3, Conv2dSpec.of(64, 96, 3, 1, 1, 1));
+        convRelu(b, l, 4, Conv2dSpec.of(96, 96, 3, 1, 1, 2));
+        convRelu(b, l, 5, Conv2dSpec.of(96, 64, 3, 1, 1, 2));
         l.add(new MaxPool2d("pool5", pool));
         int s = pool.out(pool.out(pool.out(size)));
         if (s < 1) {
@@ -174,9 +157,7 @@ public final class AlexNet {
      * @param dropout  dropout probability after fc6 and fc7 (0: none)
      */
     public static Network small3x3(Backend b, int channels, int size, int classes, long seed, float dropout) {
-        if (!(dropout >= 0f && dropout < 1f)) {
-            throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + dropout);
-        }
+        checkDropout(dropout);
         LrnSpec lrn = LrnSpec.paper().withGroups(2);
         PoolSpec pool = PoolSpec.overlapping();
         int s = pool.out(pool.out(size));
@@ -184,20 +165,15 @@ public final class AlexNet {
             throw new IllegalArgumentException("alexnet-small-3x3 needs images of at least 7x7, got " + size);
         }
         List<Layer> l = new ArrayList<>();
-        l.add(new Conv2d(b, "conv1", Conv2dSpec.of(channels, 32, 3, 1, 1, 1)));
-        l.add(new Relu("relu1"));
-        l.add(new Conv2d(b, "conv2", Conv2dSpec.of(32, 32, 3, 1, 1, 1)));
-        l.add(new Relu("relu2"));
+        convRelu(b, l, 1, Conv2dSpec.of(channels, 32, 3, 1, 1, 1));
+        convRelu(b, l, 2, Conv2dSpec.of(32, 32, 3, 1, 1, 1));
         l.add(new LocalResponseNorm("norm2", lrn));
         l.add(new MaxPool2d("pool2", pool));
-        l.add(new Conv2d(b, "conv3", Conv2dSpec.of(32, 64, 3, 1, 1, 1)));
-        l.add(new Relu("relu3"));
-        l.add(new Conv2d(b, "conv4", Conv2dSpec.of(64, 64, 3, 1, 1, 1)));
-        l.add(new Relu("relu4"));
+        convRelu(b, l, 3, Conv2dSpec.of(32, 64, 3, 1, 1, 1));
+        convRelu(b, l, 4, Conv2dSpec.of(64, 64, 3, 1, 1, 1));
         l.add(new LocalResponseNorm("norm4", lrn));
         l.add(new MaxPool2d("pool4", pool));
-        l.add(new Conv2d(b, "conv5", Conv2dSpec.of(64, 128, 3, 1, 1, 1)));
-        l.add(new Relu("relu5"));
+        convRelu(b, l, 5, Conv2dSpec.of(64, 128, 3, 1, 1, 1));
         addClassifier(b, l, 128 * s * s, 256, classes, false, dropout);
         return init(new Network("alexnet-small-3x3", b, new int[] {channels, size, size}, l, seed), seed);
     }
@@ -205,6 +181,18 @@ public final class AlexNet {
     /** {@link #small3x3(Backend, int, int, int, long, float)} with the paper's dropout, 0.5. */
     public static Network small3x3(Backend b, int channels, int size, int classes, long seed) {
         return small3x3(b, channels, size, classes, seed, 0.5f);
+    }
+
+    private static void checkDropout(float p) {
+        if (!(p >= 0f && p < 1f)) {
+            throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
+        }
+    }
+
+    /** conv{i} followed by relu{i}. */
+    private static void convRelu(Backend b, List<Layer> l, int i, Conv2dSpec spec) {
+        l.add(new Conv2d(b, "conv" + i, spec));
+        l.add(new Relu("relu" + i));
     }
 
     private static void addClassifier(Backend b, List<Layer> l, int in, int hidden, int classes,

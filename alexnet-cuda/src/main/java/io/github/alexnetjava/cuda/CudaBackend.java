@@ -596,26 +596,40 @@ public final class CudaBackend implements Backend {
         }, () -> ownConvForward(op, spec, ConvGeometry.of(spec, xs), px, pw, pb, py));
     }
 
-    private void ownConvForward(String op, Conv2dSpec spec, ConvGeometry q, CUdeviceptr px, CUdeviceptr pw,
-                                CUdeviceptr pb, CUdeviceptr py) {
-        CachingAllocator.Block<CUdeviceptr> col = temp((long) q.kk() * q.chunk() * q.pl(), "im2col buffer of " + op);
-        CachingAllocator.Block<CUdeviceptr> tmp = temp((long) q.mg() * q.chunk() * q.pl(), "GEMM output of " + op);
+    /** One (chunk of images, channel group) step of the own im2col + GEMM path. */
+    private interface ChunkStep {
+        void run(CUdeviceptr cols, CUdeviceptr outs, int n0, int b, int width, int gi);
+    }
+
+    /**
+     * Runs {@code step} for every chunk of images and every group, with two temporary buffers: one of K x columns
+     * (the column matrix or its gradient) and one of Mg x columns (the GEMM output or the gathered dy).
+     */
+    private void overChunksAndGroups(ConvGeometry q, String colsWhat, String outsWhat, ChunkStep step) {
+        CachingAllocator.Block<CUdeviceptr> cols = temp((long) q.kk() * q.chunk() * q.pl(), colsWhat);
+        CachingAllocator.Block<CUdeviceptr> outs = temp((long) q.mg() * q.chunk() * q.pl(), outsWhat);
         try {
             for (int n0 = 0; n0 < q.n(); n0 += q.chunk()) {
                 int b = Math.min(q.chunk(), q.n() - n0);
-                int cols = b * q.pl();
                 for (int gi = 0; gi < q.g(); gi++) {
-                    im2col(px, col.ptr(), q, gi * q.cg(), spec, n0, b);
-                    gemm.sgemm(false, false, q.mg(), cols, q.kk(), 1f, off(pw, (long) gi * q.mg() * q.kk()), q.kk(),
-                            col.ptr(), cols, 0f, tmp.ptr(), cols);
-                    launchN("scatter_output", (long) q.mg() * cols, tmp.ptr(), py, pb, spec.outChannels(),
-                            gi * q.mg(), q.mg(), q.pl(), n0, b);
+                    step.run(cols.ptr(), outs.ptr(), n0, b, b * q.pl(), gi);
                 }
             }
         } finally {
-            allocator.release(col);
-            allocator.release(tmp);
+            allocator.release(cols);
+            allocator.release(outs);
         }
+    }
+
+    private void ownConvForward(String op, Conv2dSpec spec, ConvGeometry q, CUdeviceptr px, CUdeviceptr pw,
+                                CUdeviceptr pb, CUdeviceptr py) {
+        overChunksAndGroups(q, "im2col buffer of " + op, "GEMM output of " + op, (col, tmp, n0, b, cols, gi) -> {
+            im2col(px, col, q, gi * q.cg(), spec, n0, b);
+            gemm.sgemm(false, false, q.mg(), cols, q.kk(), 1f, off(pw, (long) gi * q.mg() * q.kk()), q.kk(), col,
+                    cols, 0f, tmp, cols);
+            launchN("scatter_output", (long) q.mg() * cols, tmp, py, pb, spec.outChannels(), gi * q.mg(), q.mg(),
+                    q.pl(), n0, b);
+        });
     }
 
     private void im2col(CUdeviceptr x, CUdeviceptr col, ConvGeometry q, int cBase, Conv2dSpec s, int n0, int b) {
@@ -639,27 +653,15 @@ public final class CudaBackend implements Backend {
 
     private void ownConvBackwardData(String op, Conv2dSpec spec, ConvGeometry q, CUdeviceptr pdy, CUdeviceptr pw,
                                      CUdeviceptr pdx) {
-        CachingAllocator.Block<CUdeviceptr> dcol = temp((long) q.kk() * q.chunk() * q.pl(),
-                "column gradient of " + op);
-        CachingAllocator.Block<CUdeviceptr> dyt = temp((long) q.mg() * q.chunk() * q.pl(), "gathered dy of " + op);
-        try {
-            for (int n0 = 0; n0 < q.n(); n0 += q.chunk()) {
-                int b = Math.min(q.chunk(), q.n() - n0);
-                int cols = b * q.pl();
-                for (int gi = 0; gi < q.g(); gi++) {
-                    launchN("gather_output", (long) q.mg() * cols, pdy, dyt.ptr(), spec.outChannels(), gi * q.mg(),
-                            q.mg(), q.pl(), n0, b);
-                    gemm.sgemm(true, false, q.kk(), cols, q.mg(), 1f, off(pw, (long) gi * q.mg() * q.kk()), q.kk(),
-                            dyt.ptr(), cols, 0f, dcol.ptr(), cols);
-                    launchN("col2im_batched", (long) b * q.cg() * q.h() * q.w(), dcol.ptr(), pdx, q.cIn(), q.h(),
-                            q.w(), gi * q.cg(), q.cg(), spec.kernelH(), spec.kernelW(), spec.strideH(),
-                            spec.strideW(), spec.padH(), spec.padW(), q.ho(), q.wo(), n0, b);
-                }
-            }
-        } finally {
-            allocator.release(dcol);
-            allocator.release(dyt);
-        }
+        overChunksAndGroups(q, "column gradient of " + op, "gathered dy of " + op, (dcol, dyt, n0, b, cols, gi) -> {
+            launchN("gather_output", (long) q.mg() * cols, pdy, dyt, spec.outChannels(), gi * q.mg(), q.mg(),
+                    q.pl(), n0, b);
+            gemm.sgemm(true, false, q.kk(), cols, q.mg(), 1f, off(pw, (long) gi * q.mg() * q.kk()), q.kk(), dyt,
+                    cols, 0f, dcol, cols);
+            launchN("col2im_batched", (long) b * q.cg() * q.h() * q.w(), dcol, pdx, q.cIn(), q.h(), q.w(),
+                    gi * q.cg(), q.cg(), spec.kernelH(), spec.kernelW(), spec.strideH(), spec.strideW(), spec.padH(),
+                    spec.padW(), q.ho(), q.wo(), n0, b);
+        });
     }
 
     @Override
@@ -682,24 +684,13 @@ public final class CudaBackend implements Backend {
 
     private void ownConvBackwardFilter(String op, Conv2dSpec spec, ConvGeometry q, CUdeviceptr px, CUdeviceptr pdy,
                                        CUdeviceptr pdw) {
-        CachingAllocator.Block<CUdeviceptr> col = temp((long) q.kk() * q.chunk() * q.pl(), "im2col buffer of " + op);
-        CachingAllocator.Block<CUdeviceptr> dyt = temp((long) q.mg() * q.chunk() * q.pl(), "gathered dy of " + op);
-        try {
-            for (int n0 = 0; n0 < q.n(); n0 += q.chunk()) {
-                int b = Math.min(q.chunk(), q.n() - n0);
-                int cols = b * q.pl();
-                for (int gi = 0; gi < q.g(); gi++) {
-                    im2col(px, col.ptr(), q, gi * q.cg(), spec, n0, b);
-                    launchN("gather_output", (long) q.mg() * cols, pdy, dyt.ptr(), spec.outChannels(), gi * q.mg(),
-                            q.mg(), q.pl(), n0, b);
-                    gemm.sgemm(false, true, q.mg(), q.kk(), cols, 1f, dyt.ptr(), cols, col.ptr(), cols,
-                            n0 == 0 ? 0f : 1f, off(pdw, (long) gi * q.mg() * q.kk()), q.kk());
-                }
-            }
-        } finally {
-            allocator.release(col);
-            allocator.release(dyt);
-        }
+        overChunksAndGroups(q, "im2col buffer of " + op, "gathered dy of " + op, (col, dyt, n0, b, cols, gi) -> {
+            im2col(px, col, q, gi * q.cg(), spec, n0, b);
+            launchN("gather_output", (long) q.mg() * cols, pdy, dyt, spec.outChannels(), gi * q.mg(), q.mg(),
+                    q.pl(), n0, b);
+            gemm.sgemm(false, true, q.mg(), q.kk(), cols, 1f, dyt, cols, col, cols, n0 == 0 ? 0f : 1f,
+                    off(pdw, (long) gi * q.mg() * q.kk()), q.kk());
+        });
     }
 
     // ----- element-wise and normalisation -----
