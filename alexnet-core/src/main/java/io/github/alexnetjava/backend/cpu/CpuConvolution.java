@@ -1,6 +1,7 @@
 package io.github.alexnetjava.backend.cpu;
 
 import io.github.alexnetjava.backend.Conv2dSpec;
+import io.github.alexnetjava.backend.cpu.gemm.PackedA;
 import io.github.alexnetjava.backend.cpu.gemm.Sgemm;
 import io.github.alexnetjava.backend.cpu.vector.ElementwiseKernels;
 
@@ -39,6 +40,8 @@ final class CpuConvolution {
     private final Workspace ws;
     private final int batchCols;
     private final int tileCols;
+    /** Packed weights, one array per group, reused across calls (the calls of one backend are sequential). */
+    private float[][] packBuffers = new float[0][];
 
     CpuConvolution(WorkerPool pool) {
         this(pool, BATCH_COLS, TILE_COLS);
@@ -116,11 +119,37 @@ final class CpuConvolution {
 
     void forward(Conv2dSpec spec, float[] x, int[] xShape, float[] w, float[] bias, float[] y) {
         Geo g = Geo.of(spec, xShape);
-        overImages(g, (worker, s, e, gemmPool) -> forwardRange(g, x, w, bias, y, worker, s, e, gemmPool));
+        PackedA[] pw = packWeights(g, false, w);
+        overImages(g, (worker, s, e, gemmPool) -> forwardRange(g, x, pw, w, bias, y, worker, s, e, gemmPool));
     }
 
-    private void forwardRange(Geo g, float[] x, float[] w, float[] bias, float[] y, int worker, int s, int e,
-            WorkerPool gemmPool) {
+    /**
+     * Each group's weights (or, for backward-data, their transpose) packed once for all images' GEMMs, or null
+     * when the GEMMs will be split across workers (too few images), which pack their own.
+     */
+    private PackedA[] packWeights(Geo g, boolean transpose, float[] w) {
+        // Read per call so that ConvBench can compare both settings in one JVM.
+        if (g.n < pool.threads() || !Boolean.parseBoolean(System.getProperty("alexnet.conv.packWeights", "true"))) {
+            return null;
+        }
+        int m = transpose ? g.kg : g.mg;
+        int k = transpose ? g.mg : g.kg;
+        int size = Sgemm.packedSize(m, k);
+        if (packBuffers.length < g.groups) {
+            packBuffers = Arrays.copyOf(packBuffers, g.groups);
+        }
+        PackedA[] packed = new PackedA[g.groups];
+        for (int grp = 0; grp < g.groups; grp++) {
+            if (packBuffers[grp] == null || packBuffers[grp].length < size) {
+                packBuffers[grp] = new float[size];
+            }
+            packed[grp] = Sgemm.pack(transpose, m, k, w, grp * g.mg * g.kg, g.kg, packBuffers[grp]);
+        }
+        return packed;
+    }
+
+    private void forwardRange(Geo g, float[] x, PackedA[] pw, float[] w, float[] bias, float[] y, int worker, int s,
+            int e, WorkerPool gemmPool) {
         int p = g.p();
         int tile = tileWidth(g);
         if (tile > 0) {
@@ -131,8 +160,8 @@ final class CpuConvolution {
                     for (int j0 = 0; j0 < p; j0 += tile) {
                         int jw = Math.min(tile, p - j0);
                         g.im2col(x, i, grp, j0, j0 + jw, col, 0, jw);
-                        gemm(gemmPool, false, false, g.mg, jw, g.kg, w, grp * g.mg * g.kg, g.kg, col, 0, jw, 0f, y,
-                                yOff + j0, p);
+                        gemm(gemmPool, pw, grp, false, false, g.mg, jw, g.kg, w, grp * g.mg * g.kg, g.kg, col, 0,
+                                jw, 0f, y, yOff + j0, p);
                     }
                     addBias(bias, grp * g.mg, g.mg, y, yOff, p);
                 }
@@ -152,10 +181,10 @@ final class CpuConvolution {
                 int aOff = grp * g.mg * g.kg;
                 if (cnt == 1) {
                     int yOff = (i * g.m + grp * g.mg) * p;
-                    gemm(gemmPool, false, false, g.mg, p, g.kg, w, aOff, g.kg, col, 0, p, 0f, y, yOff, p);
+                    gemm(gemmPool, pw, grp, false, false, g.mg, p, g.kg, w, aOff, g.kg, col, 0, p, 0f, y, yOff, p);
                     addBias(bias, grp * g.mg, g.mg, y, yOff, p);
                 } else {
-                    gemm(gemmPool, false, false, g.mg, ld, g.kg, w, aOff, g.kg, col, 0, ld, 0f, out, 0, ld);
+                    gemm(gemmPool, pw, grp, false, false, g.mg, ld, g.kg, w, aOff, g.kg, col, 0, ld, 0f, out, 0, ld);
                     for (int b = 0; b < cnt; b++) {
                         int yOff = ((i + b) * g.m + grp * g.mg) * p;
                         for (int r = 0; r < g.mg; r++) {
@@ -213,10 +242,11 @@ final class CpuConvolution {
 
     void backwardData(Conv2dSpec spec, float[] dy, float[] w, float[] dx, int[] xShape) {
         Geo g = Geo.of(spec, xShape);
-        overImages(g, (worker, s, e, gemmPool) -> backwardDataRange(g, dy, w, dx, worker, s, e, gemmPool));
+        PackedA[] pwt = packWeights(g, true, w);
+        overImages(g, (worker, s, e, gemmPool) -> backwardDataRange(g, dy, pwt, w, dx, worker, s, e, gemmPool));
     }
 
-    private void backwardDataRange(Geo g, float[] dy, float[] w, float[] dx, int worker, int s, int e,
+    private void backwardDataRange(Geo g, float[] dy, PackedA[] pwt, float[] w, float[] dx, int worker, int s, int e,
             WorkerPool gemmPool) {
         int p = g.p();
         int imageSize = g.c * g.h * g.w;
@@ -232,10 +262,10 @@ final class CpuConvolution {
                 // dcol[Kg, cnt*P] = W_g^T [Kg, Mg] * dY_g [Mg, cnt*P]
                 if (cnt == 1) {
                     int dyOff = (i * g.m + grp * g.mg) * p;
-                    gemm(gemmPool, true, false, g.kg, p, g.mg, w, aOff, g.kg, dy, dyOff, p, 0f, col, 0, p);
+                    gemm(gemmPool, pwt, grp, true, false, g.kg, p, g.mg, w, aOff, g.kg, dy, dyOff, p, 0f, col, 0, p);
                 } else {
                     gatherDy(g, dy, i, cnt, grp, dyb);
-                    gemm(gemmPool, true, false, g.kg, ld, g.mg, w, aOff, g.kg, dyb, 0, ld, 0f, col, 0, ld);
+                    gemm(gemmPool, pwt, grp, true, false, g.kg, ld, g.mg, w, aOff, g.kg, dyb, 0, ld, 0f, col, 0, ld);
                 }
                 for (int b = 0; b < cnt; b++) {
                     g.col2imAdd(col, b * p, ld, i + b, grp, dx);
@@ -357,6 +387,16 @@ final class CpuConvolution {
     }
 
     private static final ElementwiseKernels K = ElementwiseKernels.get();
+
+    /** A GEMM whose A is group {@code grp}'s weights: from {@code packed} when the weights were packed ahead. */
+    private static void gemm(WorkerPool pool, PackedA[] packed, int grp, boolean ta, boolean tb, int m, int n, int k,
+            float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        if (packed != null && pool == null) {
+            Sgemm.sgemm(packed[grp], tb, n, 1f, b, bOff, ldb, beta, c, cOff, ldc);
+        } else {
+            gemm(pool, ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    }
 
     private static void gemm(WorkerPool pool, boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff,
             int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {

@@ -14,6 +14,9 @@ import java.util.Random;
  * layers, {@code -Dbench.parts=true} also times im2col, col2im and the plain GEMMs apart ({@code -Dbench.nb=4}:
  * images per GEMM in the batched variant), {@code -Dbench.nobias=true} the filter gradient without the bias's.
  * The {@code alexnet.conv.*} and {@code alexnet.sgemm.*} properties tune the code under test.
+ * {@code -Dbench.ab=PROPERTY} compares two settings of a boolean property read at each call: the repetitions of
+ * each pass alternate between {@code false} and {@code true} in the same JVM (the machine is shared and its speed
+ * drifts between runs), and both are printed.
  */
 public final class ConvBench {
     private record Layer(String name, Conv2dSpec spec, int size) {
@@ -58,6 +61,13 @@ public final class ConvBench {
                 float[] db = new float[b.length];
                 double gflop = 2.0 * batch * ys[1] * ys[2] * ys[3] * s.inPerGroup() * s.kernelH() * s.kernelW()
                         / 1e9;
+                String ab = System.getProperty("bench.ab");
+                if (ab != null) {
+                    abLine(l.name + " fwd", ab, reps, () -> conv.forward(s, x, xs, w, b, y));
+                    abLine(l.name + " bwdData", ab, reps, () -> conv.backwardData(s, dy, w, dx, xs));
+                    abLine(l.name + " bwdFilt", ab, reps, () -> conv.backwardFilter(s, x, xs, dy, dw, db));
+                    continue;
+                }
                 double f = time(reps, () -> conv.forward(s, x, xs, w, b, y));
                 double d = time(reps, () -> conv.backwardData(s, dy, w, dx, xs));
                 double wf = time(reps, () -> conv.backwardFilter(s, x, xs, dy, dw, db));
@@ -159,6 +169,29 @@ public final class ConvBench {
         System.out.printf("   parts: im2col %.1f, col2im %.1f, gemm fwd %.1f (%.0f GF/s), gemm data %.1f (%.0f),"
                 + " gemm filter %.1f (%.0f)%n", im, c2i, gf, gflop / gf * 1e3, gd, gflop / gd * 1e3, gw,
                 gflop / gw * 1e3);
+    }
+
+    /** Interleaved repetitions with {@code prop} false and true; prints best and median of each. */
+    private static void abLine(String name, String prop, int reps, Runnable r) {
+        double[][] t = new double[2][reps];
+        for (int v = 0; v < 2; v++) {
+            System.setProperty(prop, Boolean.toString(v == 1));
+            r.run();
+            r.run();
+        }
+        for (int i = 0; i < reps; i++) {
+            for (int v = 0; v < 2; v++) {
+                System.setProperty(prop, Boolean.toString(v == 1));
+                long t0 = System.nanoTime();
+                r.run();
+                t[v][i] = (System.nanoTime() - t0) / 1e6;
+            }
+        }
+        System.clearProperty(prop);
+        Arrays.sort(t[0]);
+        Arrays.sort(t[1]);
+        System.out.printf("%-16s %s=false best %6.1f median %6.1f | true best %6.1f median %6.1f%n", name, prop,
+                t[0][0], t[0][reps / 2], t[1][0], t[1][reps / 2]);
     }
 
     private static double time(int reps, Runnable r) {

@@ -43,23 +43,64 @@ final class GemmDriver {
     /** C = alpha*op(A)*op(B) + beta*C with m, n, k &gt; 0 and alpha != 0 (checked by the caller). */
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
             float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-        Workspace ws = workspace.get();
-        // Depth blocks of (nearly) equal size; boundaries depend on k only.
+        run(null, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** The same with op(A) packed ahead by {@link #pack}: bit-identical to the unpacked call. */
+    void gemm(PackedA a, boolean transB, int n, float alpha, float[] b, int bOff, int ldb, float beta, float[] c,
+            int cOff, int ldc) {
+        if (a.driver != this) {
+            throw new IllegalArgumentException("A was packed for another GEMM driver");
+        }
+        run(a, false, transB, a.m, n, a.k, alpha, null, 0, 0, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** Depth-block size for depth {@code k}: (nearly) equal blocks whose boundaries depend on k only. */
+    private int kcStep(int k) {
         int kBlocks = (k + kcMax - 1) / kcMax;
-        int kcStep = (k + kBlocks - 1) / kBlocks;
+        return (k + kBlocks - 1) / kBlocks;
+    }
+
+    /** Floats {@link #pack} needs for an m×k operand. */
+    int packedSize(int m, int k) {
+        return roundUp(m, mr) * k;
+    }
+
+    /**
+     * Packs all of op(A) (m×k) into {@code into} (at least {@link #packedSize} long) in the layout {@link #run}
+     * reads: depth block after depth block, each holding every mr-row sliver of that depth range, so the block
+     * for rows {@code [ic, ..)} and depth {@code [pc, pc+kc)} starts at {@code pc*roundUp(m, mr) + ic*kc}.
+     */
+    PackedA pack(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] into) {
+        int mPad = roundUp(m, mr);
+        if (into.length < mPad * k) {
+            throw new IllegalArgumentException("pack buffer of " + into.length + " floats, " + mPad * k + " needed");
+        }
+        int kcStep = kcStep(k);
+        for (int pc = 0; pc < k; pc += kcStep) {
+            packA(transA, a, aOff, lda, 0, m, pc, Math.min(kcStep, k - pc), into, pc * mPad);
+        }
+        return new PackedA(this, m, k, into);
+    }
+
+    private void run(PackedA packed, boolean transA, boolean transB, int m, int n, int k, float alpha,
+            float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        Workspace ws = workspace.get();
+        int kcStep = kcStep(k);
         int ncCap = Math.min(ncMax, roundUp(n, nr));
         int mcCap = Math.min(mcMax, roundUp(m, mr));
         int kcCap = Math.min(kcStep, k);
         if (ws.b.length < ncCap * kcCap) {
             ws.b = new float[ncCap * kcCap];
         }
-        if (ws.a.length < mcCap * kcCap) {
+        if (packed == null && ws.a.length < mcCap * kcCap) {
             ws.a = new float[mcCap * kcCap];
         }
         if (ws.tile.length < mr * nr) {
             ws.tile = new float[mr * nr];
         }
-        float[] ap = ws.a;
+        float[] ap = packed == null ? ws.a : packed.data;
+        int mPad = roundUp(m, mr);
         float[] bp = ws.b;
         float[] tile = ws.tile;
         int firstMode = beta == 0f ? MicroKernel.MODE_OVERWRITE
@@ -72,15 +113,22 @@ final class GemmDriver {
                 packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
                 for (int ic = 0; ic < m; ic += mcMax) {
                     int mc = Math.min(mcMax, m - ic);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
-                    macroKernel(mc, m, nc, kc, ap, bp, alpha, beta, mode, c, cOff + ic * ldc + jc, ldc, tile);
+                    int apOff;
+                    if (packed == null) {
+                        packA(transA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
+                        apOff = 0;
+                    } else {
+                        apOff = pc * mPad + ic * kc;
+                    }
+                    macroKernel(mc, m, nc, kc, ap, apOff, bp, alpha, beta, mode, c, cOff + ic * ldc + jc, ldc,
+                            tile);
                 }
             }
         }
     }
 
-    private void macroKernel(int mc, int mTotal, int nc, int kc, float[] ap, float[] bp, float alpha, float beta,
-            int mode, float[] c, int cBase, int ldc, float[] tile) {
+    private void macroKernel(int mc, int mTotal, int nc, int kc, float[] ap, int apOff, float[] bp, float alpha,
+            float beta, int mode, float[] c, int cBase, int ldc, float[] tile) {
         MicroKernel kern = kernel;
         int mr = this.mr;
         int nr = this.nr;
@@ -97,7 +145,7 @@ final class GemmDriver {
                 int ir = bOuter ? q : o;
                 int jr = bOuter ? o : q;
                 int rows = Math.min(mr, mc - ir);
-                int ai = ir * kc;
+                int ai = apOff + ir * kc;
                 int cRow = cBase + ir * ldc;
                 int cols = Math.min(nr, nc - jr);
                 int bi = jr * kc;
@@ -120,13 +168,13 @@ final class GemmDriver {
 
     /**
      * Packs rows {@code [ic, ic+mc)} and depth {@code [pc, pc+kc)} of op(A) into {@code mr}-row slivers:
-     * sliver s holds {@code ap[s*mr*kc + p*mr + i] = op(A)[ic + s*mr + i][pc + p]}, zero-padded past {@code mc}.
+     * sliver s holds {@code ap[apOff + s*mr*kc + p*mr + i] = op(A)[ic + s*mr + i][pc + p]}, zero-padded past {@code mc}.
      */
-    void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+    void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap, int apOff) {
         int mr = this.mr;
         for (int ir = 0; ir < mc; ir += mr) {
             int rows = Math.min(mr, mc - ir);
-            int dst = ir * kc;
+            int dst = apOff + ir * kc;
             if (!transA) {
                 // op(A)[i][p] = a[aOff + i*lda + p]: read mr rows, each contiguous.
                 if (rows == mr && kernel.packARows(a, aOff + (ic + ir) * lda + pc, lda, kc, ap, dst)) {

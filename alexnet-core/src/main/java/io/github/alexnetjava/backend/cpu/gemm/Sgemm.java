@@ -95,6 +95,55 @@ public final class Sgemm {
                 cOff, ldc);
     }
 
+    /** Floats a {@link #pack} buffer needs for an m×k op(A). */
+    public static int packedSize(int m, int k) {
+        return DEFAULT.packedSize(m, k);
+    }
+
+    /**
+     * Packs op(A) (m×k; A stored m×k with lda≥k or, if transA, k×m with lda≥m) into {@code buffer} (at least
+     * {@link #packedSize} floats) for {@link #sgemm(PackedA, boolean, int, float, float[], int, int, float, float[], int, int)}.
+     */
+    public static PackedA pack(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] buffer) {
+        if (m <= 0 || k <= 0) {
+            throw new IllegalArgumentException("pack needs m > 0 and k > 0: m=" + m + " k=" + k);
+        }
+        int aRows = transA ? k : m;
+        int aCols = transA ? m : k;
+        if (lda < aCols) {
+            throw new IllegalArgumentException("lda=" + lda + " < " + aCols + (transA ? " (m, transA)" : " (k)"));
+        }
+        checkExtent("A", a, aOff, aRows, aCols, lda);
+        return DEFAULT.pack(transA, m, k, a, aOff, lda, buffer);
+    }
+
+    /**
+     * C[m×n] = alpha·A·op(B) + beta·C with A packed by {@link #pack}, single-threaded: the same bits as the
+     * unpacked call.
+     */
+    public static void sgemm(PackedA a, boolean transB, int n, float alpha, float[] b, int bOff, int ldb, float beta,
+            float[] c, int cOff, int ldc) {
+        int m = a.m;
+        int k = a.k;
+        if (ldc < Math.max(1, n)) {
+            throw new IllegalArgumentException("ldc=" + ldc + " < n=" + n);
+        }
+        checkExtent("C", c, cOff, m, n, ldc);
+        if (n == 0) {
+            return;
+        }
+        int bCols = transB ? k : n;
+        if (ldb < bCols) {
+            throw new IllegalArgumentException("ldb=" + ldb + " < " + bCols + (transB ? " (k, transB)" : " (n)"));
+        }
+        checkExtent("B", b, bOff, transB ? n : k, bCols, ldb);
+        if (alpha == 0f) {
+            scaleC(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        a.driver.gemm(a, transB, n, alpha, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
     static void sgemm(GemmDriver driver, boolean transA, boolean transB, int m, int n, int k, float alpha,
             float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
