@@ -429,6 +429,9 @@ def main():
     conv_case("conv_grouped", 3, 2, 4, 7, 7, 6, 3, 1, 1, 2)
     y = conv_case("conv_alexnet1", 4, 1, 3, 35, 35, 8, 11, 4, 0, 1)
     assert tuple(y.shape) == (1, 8, 7, 7)
+    # Batches for the CPU's Winograd path (16 images per chunk): a full chunk plus one image, odd/even sizes.
+    conv_case("conv_winograd3", 10, 17, 4, 7, 6, 6, 3, 1, 1, 2)
+    conv_case("conv_winograd5", 11, 16, 4, 9, 8, 4, 5, 1, 2, 2)
 
     lrn_case("lrn_paper", 5, (2, 7, 5, 4), 30.0, 5, 1e-4, 0.75, 2.0, "paper")
     lrn_case("lrn_pytorch", 6, (2, 7, 5, 4), 3.0, 5, 1e-2, 0.75, 1.0, "pytorch")

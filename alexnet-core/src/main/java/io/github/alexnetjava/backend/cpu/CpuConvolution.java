@@ -40,6 +40,7 @@ final class CpuConvolution {
     private final Workspace ws;
     private final int batchCols;
     private final int tileCols;
+    private final CpuWinograd winograd;
     /** Packed weights, one array per group, reused across calls (the calls of one backend are sequential). */
     private float[][] packBuffers = new float[0][];
 
@@ -57,6 +58,7 @@ final class CpuConvolution {
         this.ws = new Workspace(pool.threads(), 3);
         this.batchCols = batchCols;
         this.tileCols = tileCols;
+        this.winograd = new CpuWinograd(pool);
     }
 
     /** Geometry of one call. */
@@ -118,6 +120,10 @@ final class CpuConvolution {
     // ----- forward -----
 
     void forward(Conv2dSpec spec, float[] x, int[] xShape, float[] w, float[] bias, float[] y) {
+        if (winograd.applies(spec, xShape[0], false)) {
+            winograd.forward(spec, x, xShape, w, bias, y);
+            return;
+        }
         Geo g = Geo.of(spec, xShape);
         PackedA[] pw = packWeights(g, false, w);
         overImages(g, (worker, s, e, gemmPool) -> forwardRange(g, x, pw, w, bias, y, worker, s, e, gemmPool));
@@ -241,6 +247,10 @@ final class CpuConvolution {
     // ----- backward-data -----
 
     void backwardData(Conv2dSpec spec, float[] dy, float[] w, float[] dx, int[] xShape) {
+        if (winograd.applies(spec, xShape[0], true)) {
+            winograd.backwardData(spec, dy, w, dx, xShape);
+            return;
+        }
         Geo g = Geo.of(spec, xShape);
         PackedA[] pwt = packWeights(g, true, w);
         overImages(g, (worker, s, e, gemmPool) -> backwardDataRange(g, dy, pwt, w, dx, worker, s, e, gemmPool));
@@ -278,6 +288,13 @@ final class CpuConvolution {
 
     void backwardFilter(Conv2dSpec spec, float[] x, int[] xShape, float[] dy, float[] dw, float[] dbias) {
         Geo g = Geo.of(spec, xShape);
+        if (winograd.applies(spec, xShape[0], false)) {
+            winograd.backwardFilter(spec, x, xShape, dy, dw);
+            if (dbias != null) {
+                biasGradient(g, dy, dbias);
+            }
+            return;
+        }
         int wSize = g.m * g.kg;
         if (g.n >= pool.threads()) {
             int workers = pool.threads();
@@ -315,6 +332,29 @@ final class CpuConvolution {
                     dbias[c] = (float) db[c];
                 }
             }
+        }
+    }
+
+    /** db = the row sums of dY over the batch: per worker in double, then added in worker order. */
+    private void biasGradient(Geo g, float[] dy, float[] dbias) {
+        int p = g.p();
+        int[] used = new int[pool.threads()];
+        pool.parallelFor(g.n, (worker, s, e) -> {
+            used[worker] = 1;
+            double[] db = ws.doubles(worker, DB, g.m);
+            Arrays.fill(db, 0, g.m, 0.0);
+            for (int i = s; i < e; i++) {
+                rowSums(dy, i * g.m * p, g.m, p, db);
+            }
+        });
+        for (int c = 0; c < g.m; c++) {
+            double sum = 0;
+            for (int k = 0; k < used.length; k++) {
+                if (used[k] != 0) {
+                    sum += ws.doubles(k, DB, g.m)[c];
+                }
+            }
+            dbias[c] = (float) sum;
         }
     }
 

@@ -1,0 +1,496 @@
+package io.github.alexnetjava.backend.cpu;
+
+import io.github.alexnetjava.backend.Conv2dSpec;
+import io.github.alexnetjava.backend.cpu.gemm.PackedA;
+import io.github.alexnetjava.backend.cpu.gemm.Sgemm;
+import io.github.alexnetjava.backend.cpu.vector.WinogradKernels;
+
+import java.util.Arrays;
+
+/**
+ * Stride-1 convolution by Winograd's minimal filtering F(2x2, 3x3) (Lavin and Gray, "Fast Algorithms for
+ * Convolutional Neural Networks", 2016): each 2x2 output tile comes from a 4x4 input tile in 16 multiplies per
+ * input channel instead of 36. The 16 products of a tile become 16 independent GEMMs over channels,
+ * {@code M[xi] (out x tiles) = U[xi] (out x in) * V[xi] (in x tiles)}, with
+ * <ul>
+ *   <li>{@code U = G g G^T}: each filter's transform, computed once per call (in double, then rounded) and packed
+ *       for the GEMM;</li>
+ *   <li>{@code V = B^T d B}: each input tile's transform, additions only;</li>
+ *   <li>{@code y = A^T M A}: the output transform, additions only, with the bias added afterwards as in the
+ *       im2col path.</li>
+ * </ul>
+ * A 3x3 filter needs 2.25x fewer multiply-adds than the direct convolution (1.9x after the tile padding of a
+ * 13x13 output). Larger filters (up to 6x6) are split into 3x3 pieces of a zero-padded filter, each piece reading
+ * the input shifted by 3: the pieces are extra rows of the GEMMs' depth, so a 5x5 filter costs 4 x 16 = 64
+ * multiplies per 2x2 tile instead of 100, with the arithmetic (and rounding) of F(2x2, 3x3). The backward-data
+ * pass of a stride-1 convolution is itself one: dY convolved with the filters rotated by 180 degrees, input and
+ * output channels swapped, and padding {@code k - 1 - pad}.
+ *
+ * <p>The transforms run over {@link WinogradKernels#LANES} images at once (images innermost), as vector
+ * arithmetic. Rounding differs from the direct sum: the transforms add and subtract up to four values before and
+ * after the products (errors measured against a double reference in {@code CpuWinogradTest}). Deterministic: every
+ * worker takes a fixed range of images and every GEMM runs single-threaded, so the thread count does not change
+ * the bits.
+ */
+final class CpuWinograd {
+    private static final int XI = 16;
+    private static final int V = 0;
+    private static final int M = 1;
+    private static final int XT = 2;
+    private static final int OUT = 3;
+    private static final int DYT = 4;
+    private static final int DW = 5;
+    /** Widest column matrix (tile positions times images) one GEMM takes. */
+    private static final int MAX_COLS = Integer.getInteger("alexnet.conv.winogradCols", 224);
+    private static final WinogradKernels K = WinogradKernels.get();
+    /** Fewest output channels per group (GEMM rows) this path takes. */
+    static final int MIN_ROWS = Integer.getInteger("alexnet.conv.winogradMinRows", 64);
+
+    private final WorkerPool pool;
+    private final Workspace ws;
+    /** Transformed filters, then packed: [group*16 + xi]; arrays reused across calls (calls are sequential). */
+    private float[][] uBuffers = new float[0][];
+    private float[] uTemp = new float[0];
+
+    CpuWinograd(WorkerPool pool) {
+        this.pool = pool;
+        this.ws = new Workspace(pool.threads(), 6);
+    }
+
+    /**
+     * Whether this path takes a convolution: a square 3x3 to 6x6 filter, stride 1, padding at most {@code k - 1}
+     * (so backward-data's {@code k - 1 - pad} is a padding too), at least {@link WinogradKernels#LANES} images per
+     * worker (the transforms run over that many at once; fewer would leave lanes empty and GEMM columns wasted),
+     * at least {@link #MIN_ROWS} output channels per group (the rows of its GEMMs: conv2's backward-data, 48 rows,
+     * measured 71.6 ms by im2col and 110.7 by this path), and {@code alexnet.conv.winograd} not false (read per
+     * call so benchmarks can compare both in one JVM).
+     */
+    boolean applies(Conv2dSpec s, int images, boolean backwardData) {
+        int k = s.kernelH();
+        // Forward and filter gradient: GEMM rows are the output channels; backward-data: the input channels.
+        int rows = backwardData ? s.inPerGroup() : s.outPerGroup();
+        return k >= 3 && k <= 6 && s.kernelW() == k && s.strideH() == 1 && s.strideW() == 1
+                && s.padH() == s.padW() && s.padH() >= 0 && s.padH() <= k - 1
+                && images >= WinogradKernels.LANES * pool.threads() && rows >= MIN_ROWS
+                && Boolean.parseBoolean(System.getProperty("alexnet.conv.winograd", "true"));
+    }
+
+    /** y = conv(x, w) + bias. */
+    void forward(Conv2dSpec s, float[] x, int[] xShape, float[] w, float[] bias, float[] y) {
+        Plan p = Plan.of(xShape[0], s.groups(), s.inPerGroup(), s.outPerGroup(), s.kernelH(), xShape[2], xShape[3],
+                s.padH());
+        PackedA[][] u = transformFilters(w, p, false);
+        pool.parallelFor(p.n, (worker, from, to) -> run(p, x, u, bias, y, worker, from, to));
+    }
+
+    /** dx = the gradient of conv(x, w) with respect to x (overwritten). */
+    void backwardData(Conv2dSpec s, float[] dy, float[] w, float[] dx, int[] xShape) {
+        int k = s.kernelH();
+        Plan p = Plan.of(xShape[0], s.groups(), s.outPerGroup(), s.inPerGroup(), k, s.outH(xShape[2]),
+                s.outW(xShape[3]), k - 1 - s.padH());
+        PackedA[][] u = transformFilters(w, p, true);
+        pool.parallelFor(p.n, (worker, from, to) -> run(p, dy, u, null, dx, worker, from, to));
+    }
+
+    /**
+     * dw = the gradient of conv(x, w) with respect to w (overwritten), by the transpose of the forward algorithm:
+     * {@code dg = G^T [sum over tiles of (B^T d B) . (A e A^T)] G} for input tiles d and output-gradient tiles e,
+     * the sum over tiles and images being 16 GEMMs. Each worker sums its images; the workers' sums are added in
+     * worker order (deterministic for a given worker count).
+     */
+    void backwardFilter(Conv2dSpec s, float[] x, int[] xShape, float[] dy, float[] dw) {
+        Plan p = Plan.of(xShape[0], s.groups(), s.inPerGroup(), s.outPerGroup(), s.kernelH(), xShape[2], xShape[3],
+                s.padH());
+        int size = p.groups * XI * p.cout * p.depth();
+        int[] used = new int[pool.threads()];
+        pool.parallelFor(p.n, (worker, from, to) -> {
+            used[worker] = 1;
+            filterGradient(p, x, dy, ws.floats(worker, DW, size), worker, from, to);
+        });
+        float[] sum = ws.floats(0, DW, size);
+        pool.parallelFor(size, 4096, (worker, from, to) -> {
+            for (int k = 1; k < used.length; k++) {
+                if (used[k] != 0) {
+                    float[] acc = ws.floats(k, DW, size);
+                    for (int i = from; i < to; i++) {
+                        sum[i] += acc[i];
+                    }
+                }
+            }
+        });
+        pool.parallelFor(p.groups * p.cout, (worker, from, to) -> {
+            float[] mm = new float[XI];
+            double[] g = new double[9];
+            for (int go = from; go < to; go++) {
+                int grp = go / p.cout;
+                int o = go % p.cout;
+                for (int i = 0; i < p.cin; i++) {
+                    int f = ((grp * p.cout + o) * p.cin + i) * p.k * p.k;
+                    for (int piece = 0; piece < p.sub * p.sub; piece++) {
+                        int at = (grp * XI * p.cout + o) * p.depth() + piece * p.cin + i;
+                        for (int xi = 0; xi < XI; xi++) {
+                            mm[xi] = sum[at + xi * p.cout * p.depth()];
+                        }
+                        gradientBack(mm, g);
+                        int r0 = 3 * (piece / p.sub);
+                        int c0 = 3 * (piece % p.sub);
+                        for (int r = 0; r < 3 && r0 + r < p.k; r++) {
+                            for (int c = 0; c < 3 && c0 + c < p.k; c++) {
+                                dw[f + (r0 + r) * p.k + c0 + c] = (float) g[3 * r + c];
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** g (3x3) = G^T m G for the 4x4 m, in double. */
+    static void gradientBack(float[] m, double[] g) {
+        double[] t = new double[12]; // G^T m: 3x4
+        for (int c = 0; c < 4; c++) {
+            double m0 = m[c];
+            double m1 = m[4 + c];
+            double m2 = m[8 + c];
+            double m3 = m[12 + c];
+            t[c] = m0 + 0.5 * (m1 + m2);
+            t[4 + c] = 0.5 * (m1 - m2);
+            t[8 + c] = 0.5 * (m1 + m2) + m3;
+        }
+        for (int r = 0; r < 3; r++) { // (G^T m) G: 3x3
+            double t0 = t[4 * r];
+            double t1 = t[4 * r + 1];
+            double t2 = t[4 * r + 2];
+            double t3 = t[4 * r + 3];
+            g[3 * r] = t0 + 0.5 * (t1 + t2);
+            g[3 * r + 1] = 0.5 * (t1 - t2);
+            g[3 * r + 2] = 0.5 * (t1 + t2) + t3;
+        }
+    }
+
+    /**
+     * Geometry of one call as a forward convolution: {@code cin} input and {@code cout} output channels per group,
+     * a k x k filter cut into {@code sub x sub} 3x3 pieces, {@code h x w} input, padding {@code pad}; output
+     * {@code oh x ow} in {@code th x tw} tiles; the input rearranged as {@code ph x pw} planes with the padding
+     * and room for the last tile's reads.
+     */
+    private record Plan(int n, int groups, int cin, int cout, int k, int sub, int h, int w, int pad, int oh, int ow,
+                        int th, int tw, int ph, int pw) {
+        static Plan of(int n, int groups, int cin, int cout, int k, int h, int w, int pad) {
+            int sub = (k + 2) / 3;
+            int oh = h + 2 * pad - k + 1;
+            int ow = w + 2 * pad - k + 1;
+            int th = (oh + 1) / 2;
+            int tw = (ow + 1) / 2;
+            // The last tile reads rows 2(th-1) + 3(sub-1) .. +3 of the padded plane.
+            return new Plan(n, groups, cin, cout, k, sub, h, w, pad, oh, ow, th, tw, 2 * th + 3 * sub - 1,
+                    2 * tw + 3 * sub - 1);
+        }
+
+        int tiles() {
+            return th * tw;
+        }
+
+        /** Tile positions per GEMM: equal blocks of at most {@link #MAX_COLS} columns (tiles times lanes). */
+        int tilesPerBlock() {
+            int blocks = (tiles() * WinogradKernels.LANES + MAX_COLS - 1) / MAX_COLS;
+            return (tiles() + blocks - 1) / blocks;
+        }
+
+        /** GEMM depth: input channels times filter pieces. */
+        int depth() {
+            return sub * sub * cin;
+        }
+    }
+
+    // ----- filter transform: U = G g G^T -----
+
+    /**
+     * U[group][xi] as packed GEMM operands, {@code cout x depth} with depth index {@code piece*cin + i}.
+     * {@code flip}: the filters of backward-data: for its output channel o and input channel i (the forward
+     * input channel o and output channel i), {@code g'[o][i] = rot180(g[i][o])}.
+     */
+    private PackedA[][] transformFilters(float[] w, Plan p, boolean flip) {
+        int rows = p.cout;
+        int depth = p.depth();
+        int size = Sgemm.packedSize(rows, depth);
+        int count = p.groups * XI;
+        if (uBuffers.length < count) {
+            uBuffers = Arrays.copyOf(uBuffers, count);
+        }
+        for (int i = 0; i < count; i++) {
+            if (uBuffers[i] == null || uBuffers[i].length < size) {
+                uBuffers[i] = new float[size];
+            }
+        }
+        int plane = rows * depth;
+        if (uTemp.length < XI * plane * p.groups) {
+            uTemp = new float[XI * plane * p.groups];
+        }
+        float[] tmp = uTemp;
+        // The weights' layout: [groups * mg][cg][k][k] with mg, cg the forward channels per group.
+        int mg = flip ? p.cin : p.cout;
+        int cg = flip ? p.cout : p.cin;
+        int k = p.k;
+        int sub = p.sub;
+        pool.parallelFor(p.groups * rows, (worker, from, to) -> {
+            float[] g = new float[9];
+            float[] u = new float[XI];
+            for (int gr = from; gr < to; gr++) {
+                int grp = gr / rows;
+                int o = gr % rows;
+                int base = grp * XI * plane + o * depth;
+                for (int i = 0; i < p.cin; i++) {
+                    int f = (flip ? (grp * mg + i) * cg + o : (grp * mg + o) * cg + i) * k * k;
+                    for (int piece = 0; piece < sub * sub; piece++) {
+                        piece(w, f, k, flip, 3 * (piece / sub), 3 * (piece % sub), g);
+                        filterTransform(g, u);
+                        int d = base + piece * p.cin + i;
+                        for (int xi = 0; xi < XI; xi++) {
+                            tmp[d + xi * plane] = u[xi];
+                        }
+                    }
+                }
+            }
+        });
+        PackedA[][] packed = new PackedA[p.groups][XI];
+        pool.parallelFor(count, (worker, from, to) -> {
+            for (int j = from; j < to; j++) {
+                packed[j / XI][j % XI] = Sgemm.pack(false, rows, depth, tmp, j * plane, depth, uBuffers[j]);
+            }
+        });
+        return packed;
+    }
+
+    /**
+     * {@code g[3x3]} = taps {@code [r0, r0+3) x [c0, c0+3)} of the k x k filter at {@code w[f..]} (rotated by 180
+     * degrees if flip), zero past its edge.
+     */
+    private static void piece(float[] w, int f, int k, boolean flip, int r0, int c0, float[] g) {
+        for (int r = 0; r < 3; r++) {
+            for (int c = 0; c < 3; c++) {
+                int rr = r0 + r;
+                int cc = c0 + c;
+                g[3 * r + c] = rr >= k || cc >= k ? 0f
+                        : flip ? w[f + (k - 1 - rr) * k + (k - 1 - cc)] : w[f + rr * k + cc];
+            }
+        }
+    }
+
+    /** u (4x4, row-major) = G g G^T for a 3x3 filter g, in double and rounded once. */
+    static void filterTransform(float[] g, float[] u) {
+        double[] t = new double[12]; // G g: 4x3
+        for (int c = 0; c < 3; c++) {
+            double g0 = g[c];
+            double g1 = g[3 + c];
+            double g2 = g[6 + c];
+            t[c] = g0;
+            t[3 + c] = 0.5 * (g0 + g1 + g2);
+            t[6 + c] = 0.5 * (g0 - g1 + g2);
+            t[9 + c] = g2;
+        }
+        for (int r = 0; r < 4; r++) { // (G g) G^T: 4x4
+            double t0 = t[3 * r];
+            double t1 = t[3 * r + 1];
+            double t2 = t[3 * r + 2];
+            u[4 * r] = (float) t0;
+            u[4 * r + 1] = (float) (0.5 * (t0 + t1 + t2));
+            u[4 * r + 2] = (float) (0.5 * (t0 - t1 + t2));
+            u[4 * r + 3] = (float) t2;
+        }
+    }
+
+    // ----- per worker: input transform, 16 GEMMs, output transform -----
+
+    /**
+     * Images {@code [from, to)} in chunks of {@link WinogradKernels#LANES}. Per chunk and group the input is
+     * rearranged with the image innermost and a zero border ({@code [c][ph][pw][lane]}); then, per block of tile
+     * positions, the input tiles are transformed into V ({@code [xi][piece*cin + c][tile*LANES + lane]}), the 16
+     * GEMMs give M ({@code [xi][o][tile*LANES + lane]}) and the output transform writes y. Lanes past the last
+     * image are zero and their results dropped.
+     */
+    private void run(Plan p, float[] x, PackedA[][] u, float[] bias, float[] y, int worker, int from, int to) {
+        int lanes = WinogradKernels.LANES;
+        int tiles = p.tiles();
+        int perBlock = p.tilesPerBlock();
+        int colsMax = perBlock * lanes;
+        int depth = p.depth();
+        int planeSize = p.ph * p.pw * lanes;
+        float[] xt = ws.floats(worker, XT, p.cin * planeSize);
+        float[] v = ws.floats(worker, V, XI * depth * colsMax);
+        float[] m = ws.floats(worker, M, XI * p.cout * colsMax);
+        float[] out = ws.floats(worker, OUT, 4 * lanes);
+        int inImage = p.groups * p.cin * p.h * p.w;
+        int outImage = p.groups * p.cout * p.oh * p.ow;
+        for (int i = from; i < to; i += lanes) {
+            int cnt = Math.min(lanes, to - i);
+            for (int grp = 0; grp < p.groups; grp++) {
+                gatherInput(p, x, i, cnt, grp, inImage, xt);
+                for (int t0 = 0; t0 < tiles; t0 += perBlock) {
+                    int nt = Math.min(perBlock, tiles - t0);
+                    int cols = nt * lanes;
+                    transformInput(p, xt, t0, nt, cols, v);
+                    for (int xi = 0; xi < XI; xi++) {
+                        Sgemm.sgemm(u[grp][xi], false, cols, 1f, v, xi * depth * cols, cols, 0f, m,
+                                xi * p.cout * cols, cols);
+                    }
+                    for (int o = 0; o < p.cout; o++) {
+                        float bv = bias == null ? 0f : bias[grp * p.cout + o];
+                        int dst = i * outImage + (grp * p.cout + o) * p.oh * p.ow;
+                        for (int t = 0; t < nt; t++) {
+                            K.outputTile(m, o * cols + t * lanes, p.cout * cols, out);
+                            scatter(p, out, t0 + t, cnt, outImage, bv, bias != null, y, dst);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * One worker's images: {@code acc[group][xi] (cout x depth)} = the sum over its images and tiles of
+     * {@code (A e A^T)[xi] (cout x tiles) * V[xi]^T (tiles x depth)}.
+     */
+    private void filterGradient(Plan p, float[] x, float[] dy, float[] acc, int worker, int from, int to) {
+        int lanes = WinogradKernels.LANES;
+        int tiles = p.tiles();
+        int perBlock = p.tilesPerBlock();
+        int colsMax = perBlock * lanes;
+        int depth = p.depth();
+        int planeSize = p.ph * p.pw * lanes;
+        int gradPlane = 4 * p.th * p.tw * lanes;
+        float[] xt = ws.floats(worker, XT, p.cin * planeSize);
+        float[] dyt = ws.floats(worker, DYT, p.cout * gradPlane);
+        float[] v = ws.floats(worker, V, XI * depth * colsMax);
+        float[] e = ws.floats(worker, M, XI * p.cout * colsMax);
+        int inImage = p.groups * p.cin * p.h * p.w;
+        int outImage = p.groups * p.cout * p.oh * p.ow;
+        int gradRow = 2 * p.tw * lanes;
+        int accGroup = XI * p.cout * depth;
+        for (int i = from; i < to; i += lanes) {
+            int cnt = Math.min(lanes, to - i);
+            for (int grp = 0; grp < p.groups; grp++) {
+                gatherInput(p, x, i, cnt, grp, inImage, xt);
+                gatherGradient(p, dy, i, cnt, grp, outImage, dyt);
+                for (int t0 = 0; t0 < tiles; t0 += perBlock) {
+                    int nt = Math.min(perBlock, tiles - t0);
+                    int cols = nt * lanes;
+                    transformInput(p, xt, t0, nt, cols, v);
+                    for (int o = 0; o < p.cout; o++) {
+                        for (int t = 0; t < nt; t++) {
+                            int ty = (t0 + t) / p.tw;
+                            int tx = (t0 + t) % p.tw;
+                            int src = o * gradPlane + 2 * ty * gradRow + 2 * tx * lanes;
+                            K.gradientTile(dyt, src, gradRow, e, o * cols + t * lanes, p.cout * cols);
+                        }
+                    }
+                    float beta = i == from && t0 == 0 ? 0f : 1f;
+                    for (int xi = 0; xi < XI; xi++) {
+                        Sgemm.sgemm(false, true, p.cout, depth, cols, 1f, e, xi * p.cout * cols, cols, v,
+                                xi * depth * cols, cols, beta, acc, grp * accGroup + xi * p.cout * depth, depth);
+                    }
+                }
+            }
+        }
+    }
+
+    /** V for tile positions {@code [t0, t0+nt)}: {@code v[xi*depth*cols + (piece*cin + c)*cols + t*LANES + lane]}. */
+    private static void transformInput(Plan p, float[] xt, int t0, int nt, int cols, float[] v) {
+        int lanes = WinogradKernels.LANES;
+        int planeSize = p.ph * p.pw * lanes;
+        int rowStride = p.pw * lanes;
+        int depth = p.depth();
+        for (int piece = 0; piece < p.sub * p.sub; piece++) {
+            int shift = 3 * (piece / p.sub) * rowStride + 3 * (piece % p.sub) * lanes;
+            for (int c = 0; c < p.cin; c++) {
+                int row = (piece * p.cin + c) * cols;
+                for (int t = 0; t < nt; t++) {
+                    int ty = (t0 + t) / p.tw;
+                    int tx = (t0 + t) % p.tw;
+                    int src = c * planeSize + 2 * ty * rowStride + 2 * tx * lanes + shift;
+                    K.inputTile(xt, src, rowStride, v, row + t * lanes, depth * cols);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code dyt[((o*2th + r)*2tw + s)*LANES + b] = dy[image i+b, channel grp*cout + o, r, s]}, zero past the
+     * output's edge (the tiles' cropped part) and in the lanes past {@code cnt}.
+     */
+    private static void gatherGradient(Plan p, float[] dy, int i, int cnt, int grp, int outImage, float[] dyt) {
+        int lanes = WinogradKernels.LANES;
+        int rows = 2 * p.th;
+        int width = 2 * p.tw;
+        int plane = rows * width * lanes;
+        Arrays.fill(dyt, 0, p.cout * plane, 0f);
+        int hw = p.oh * p.ow;
+        for (int o = 0; o < p.cout; o++) {
+            for (int r = 0; r < p.oh; r++) {
+                int dRow = o * plane + r * width * lanes;
+                for (int b = 0; b < cnt; b++) {
+                    int sRow = (i + b) * outImage + (grp * p.cout + o) * hw + r * p.ow;
+                    for (int s = 0; s < p.ow; s++) {
+                        dyt[dRow + s * lanes + b] = dy[sRow + s];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code xt[((c*ph + r + pad)*pw + s + pad)*LANES + b] = x[image i+b, channel grp*cin + c, r, s]}, zero
+     * elsewhere (the padding and the lanes past {@code cnt}).
+     */
+    private static void gatherInput(Plan p, float[] x, int i, int cnt, int grp, int inImage, float[] xt) {
+        int lanes = WinogradKernels.LANES;
+        int planeSize = p.ph * p.pw * lanes;
+        Arrays.fill(xt, 0, p.cin * planeSize, 0f);
+        int hw = p.h * p.w;
+        for (int c = 0; c < p.cin; c++) {
+            for (int r = 0; r < p.h; r++) {
+                int dRow = c * planeSize + ((r + p.pad) * p.pw + p.pad) * lanes;
+                for (int b = 0; b < cnt; b++) {
+                    int sRow = (i + b) * inImage + (grp * p.cin + c) * hw + r * p.w;
+                    for (int s = 0; s < p.w; s++) {
+                        xt[dRow + s * lanes + b] = x[sRow + s];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Tile {@code t}'s 2x2 results of each lane's image into {@code y}, cropping the edge, adding the bias. */
+    private static void scatter(Plan p, float[] out, int t, int cnt, int outImage, float bias, boolean addBias,
+            float[] y, int dst) {
+        int lanes = WinogradKernels.LANES;
+        int ow = p.ow;
+        int r = 2 * (t / p.tw);
+        int c = 2 * (t % p.tw);
+        boolean right = c + 1 < ow;
+        boolean second = r + 1 < p.oh;
+        int at = dst + r * ow + c;
+        for (int b = 0; b < cnt; b++, at += outImage) {
+            float y00 = out[b];
+            float y01 = out[lanes + b];
+            float y10 = out[2 * lanes + b];
+            float y11 = out[3 * lanes + b];
+            if (addBias) {
+                y00 += bias;
+                y01 += bias;
+                y10 += bias;
+                y11 += bias;
+            }
+            y[at] = y00;
+            if (right) {
+                y[at + 1] = y01;
+            }
+            if (second) {
+                y[at + ow] = y10;
+                if (right) {
+                    y[at + ow + 1] = y11;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.github.alexnetjava.backend.cpu.vector;
+
+/**
+ * The tile transforms of Winograd's F(2x2, 3x3) convolution over {@link #LANES} images at once: the images are
+ * the innermost (lane) dimension of every operand, so each transform is plain vector arithmetic. A Vector API
+ * implementation and a scalar one, chosen once by {@link VectorSupport}.
+ */
+public interface WinogradKernels {
+    /** Images per tile transform: one 512-bit vector (two 256-bit ones). */
+    int LANES = 16;
+
+    /**
+     * {@code v[vOff + xi*vStride + lane] = (B^T d B)[xi]} for the 4x4 input tile
+     * {@code d[r][s] = src[off + r*rowStride + s*LANES + lane]}, xi = 4r + s, over the lanes.
+     */
+    void inputTile(float[] src, int off, int rowStride, float[] v, int vOff, int vStride);
+
+    /**
+     * {@code out[q*LANES + lane] = (A^T m A)[q]} for q = (0,0), (0,1), (1,0), (1,1) of the 4x4 tile
+     * {@code m[xi] = m[mOff + xi*mStride + lane]}, over the lanes.
+     */
+    void outputTile(float[] m, int mOff, int mStride, float[] out);
+
+    /**
+     * {@code g[gOff + xi*gStride + lane] = (A e A^T)[xi]} for the 2x2 output-gradient tile
+     * {@code e[a][b] = src[off + a*rowStride + b*LANES + lane]}, over the lanes: the filter gradient's counterpart of
+     * the input transform (A is the transpose of the output transform's A^T).
+     */
+    void gradientTile(float[] src, int off, int rowStride, float[] g, int gOff, int gStride);
+
+    /** The implementation for this JVM. */
+    static WinogradKernels get() {
+        return Holder.INSTANCE;
+    }
+
+    /** Lazily picks the implementation so the Vector API classes load only when the module is present. */
+    final class Holder {
+        static final WinogradKernels INSTANCE = VectorSupport.enabled() ? new VectorWinograd() : new ScalarWinograd();
+
+        private Holder() {
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package io.github.alexnetjava.backend.cpu;
+
+import io.github.alexnetjava.backend.Conv2dSpec;
+import io.github.alexnetjava.backend.cpu.vector.WinogradKernels;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * {@link CpuWinograd} (forward, backward-data and filter gradient) against a direct double-precision reference and against the
+ * im2col path: 3x3 and 5x5 filters, padding 0 to k-1, odd and even sizes, groups, partial image chunks, 1-3
+ * workers. The error bound is relative to the sum of the magnitudes of each output's terms (the scale of a float
+ * sum's rounding), and Winograd's worst error must stay within a small factor of the im2col path's.
+ */
+class CpuWinogradTest {
+    private static final int L = WinogradKernels.LANES;
+
+    private static final Object[][] CASES = {
+        // spec, images per worker, h, w
+        {Conv2dSpec.of(5, 6, 3, 1, 1, 1), L + 3, 13, 13},   // conv3-5 like, a partial chunk of images
+        {Conv2dSpec.of(4, 6, 3, 1, 1, 2), L, 7, 6},        // groups, odd height, even width
+        {Conv2dSpec.of(3, 4, 3, 1, 0, 1), L, 8, 9},        // valid
+        {Conv2dSpec.of(3, 2, 3, 1, 2, 1), L, 4, 5},        // padding 2 (backward-data's padding 0)
+        {Conv2dSpec.of(4, 6, 5, 1, 2, 2), L + 1, 9, 11},   // conv2 like: 5x5 in four 3x3 pieces, groups
+        {Conv2dSpec.of(2, 3, 5, 1, 0, 1), L, 7, 8},        // 5x5 valid
+        {Conv2dSpec.of(2, 3, 4, 1, 3, 1), L, 5, 6},        // 4x4 (even), padding k-1
+        {Conv2dSpec.of(2, 3, 3, 1, 1, 1), L, 1, 1},        // a single pixel
+    };
+
+    @Test
+    void matchesTheDirectReferenceOnEveryWorkerCount() {
+        SplittableRandom r = new SplittableRandom(5);
+        for (Object[] cs : CASES) {
+            Conv2dSpec s = (Conv2dSpec) cs[0];
+            int perWorker = (int) cs[1];
+            int h = (int) cs[2];
+            int w = (int) cs[3];
+            float[] first = null;
+            Data all = new Data(r.split(), s, 3 * perWorker, h, w);
+            for (int threads = 1; threads <= 3; threads++) {
+                int n = perWorker * threads;
+                Data d = all.first(n);
+                try (WorkerPool pool = new WorkerPool(threads)) {
+                    CpuWinograd wino = new CpuWinograd(pool);
+                    String what = s + " n=" + n + " " + h + "x" + w + " " + threads + " threads";
+                    float[] y = d.nan(d.ySize);
+                    wino.forward(s, d.x, d.xs, d.w, d.b, y);
+                    float[] dx = d.nan(d.x.length);
+                    wino.backwardData(s, d.dy, d.w, dx, d.xs);
+                    float[] y2 = d.nan(d.ySize);
+                    wino.forward(s, d.x, d.xs, d.w, d.b, y2);
+                    assertArrayEquals(y, y2, what + ": forward not repeatable");
+                    float[] dw = d.nan(d.w.length);
+                    wino.backwardFilter(s, d.x, d.xs, d.dy, dw);
+                    float[] dw2 = d.nan(d.w.length);
+                    wino.backwardFilter(s, d.x, d.xs, d.dy, dw2);
+                    assertArrayEquals(dw, dw2, what + ": filter gradient not repeatable");
+                    double[][] ref = d.reference();
+                    check(ref[0], ref[1], y, 4e-6, what + " forward");
+                    check(ref[2], ref[3], dx, 4e-6, what + " dx");
+                    check(ref[4], ref[5], dw, 4e-6, what + " dw");
+                    // Each image's result does not depend on how the batch is split among workers.
+                    if (threads == 1) {
+                        first = Arrays.copyOf(y, perWorker * d.ySize / n);
+                    } else {
+                        assertArrayEquals(first, Arrays.copyOf(y, first.length), what + ": differs from 1 worker");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void appliesOnlyWhereItPays() {
+        try (WorkerPool pool = new WorkerPool(2)) {
+            CpuWinograd wino = new CpuWinograd(pool);
+            Conv2dSpec conv3 = Conv2dSpec.of(256, 384, 3, 1, 1, 1);
+            Conv2dSpec conv2 = Conv2dSpec.of(96, 256, 5, 1, 2, 2);
+            assertTrue(wino.applies(conv3, 2 * L, false));
+            assertTrue(wino.applies(conv3, 2 * L, true));
+            assertFalse(wino.applies(conv3, 2 * L - 1, false), "fewer than " + L + " images per worker");
+            assertTrue(wino.applies(conv2, 64, false));
+            assertFalse(wino.applies(conv2, 64, true), "backward-data of conv2: 48 GEMM rows per group");
+            assertFalse(wino.applies(Conv2dSpec.of(3, 96, 11, 4, 0, 1), 64, false), "strided");
+            assertFalse(wino.applies(Conv2dSpec.of(256, 384, 1, 1, 0, 1), 64, false), "1x1");
+            assertFalse(wino.applies(Conv2dSpec.of(256, 384, 3, 1, 3, 1), 64, false), "padding above k - 1");
+        }
+    }
+
+    /** At conv3-like depth (256 channels), the worst error stays within 4x the im2col path's (both vs double). */
+    @Test
+    void errorIsCloseToTheIm2colPaths() {
+        Conv2dSpec s = Conv2dSpec.of(256, 24, 3, 1, 1, 1);
+        int n = L;
+        Data d = new Data(new SplittableRandom(11), s, n, 13, 13);
+        double[][] ref = d.reference();
+        try (WorkerPool pool = new WorkerPool(1)) {
+            CpuWinograd wino = new CpuWinograd(pool);
+            CpuConvolution direct = new CpuConvolution(pool);
+            float[] yw = new float[d.ySize];
+            wino.forward(s, d.x, d.xs, d.w, d.b, yw);
+            float[] dxw = new float[d.x.length];
+            wino.backwardData(s, d.dy, d.w, dxw, d.xs);
+            float[] dww = new float[d.w.length];
+            wino.backwardFilter(s, d.x, d.xs, d.dy, dww);
+            float[] yd = new float[d.ySize];
+            float[] dxd = new float[d.x.length];
+            float[] dwd = new float[d.w.length];
+            String old = System.setProperty("alexnet.conv.winograd", "false");
+            try {
+                direct.forward(s, d.x, d.xs, d.w, d.b, yd);
+                direct.backwardData(s, d.dy, d.w, dxd, d.xs);
+                direct.backwardFilter(s, d.x, d.xs, d.dy, dwd, null);
+            } finally {
+                if (old == null) {
+                    System.clearProperty("alexnet.conv.winograd");
+                } else {
+                    System.setProperty("alexnet.conv.winograd", old);
+                }
+            }
+            double ew = worst(ref[0], ref[1], yw);
+            double ed = worst(ref[0], ref[1], yd);
+            double ewx = worst(ref[2], ref[3], dxw);
+            double edx = worst(ref[2], ref[3], dxd);
+            double eww = worst(ref[4], ref[5], dww);
+            double edw = worst(ref[4], ref[5], dwd);
+            System.out.printf("[winograd] 256-channel 3x3: forward error %.2e (im2col %.2e), dx %.2e (im2col %.2e),"
+                    + " dw %.2e (im2col %.2e)%n", ew, ed, ewx, edx, eww, edw);
+            assertTrue(eww <= 4 * edw && eww < 1e-6, "dw: winograd " + eww + " vs im2col " + edw);
+            assertTrue(ew <= 4 * ed && ew < 1e-6, "forward: winograd " + ew + " vs im2col " + ed);
+            assertTrue(ewx <= 4 * edx && ewx < 1e-6, "dx: winograd " + ewx + " vs im2col " + edx);
+        }
+    }
+
+    /** Worst |got - want| / (sum of |terms|) over the outputs. */
+    private static double worst(double[] want, double[] mag, float[] got) {
+        double e = 0;
+        for (int i = 0; i < want.length; i++) {
+            e = Math.max(e, Math.abs(got[i] - want[i]) / (mag[i] + 1e-30));
+        }
+        return e;
+    }
+
+    private static void check(double[] want, double[] mag, float[] got, double tol, String what) {
+        for (int i = 0; i < want.length; i++) {
+            double err = Math.abs(got[i] - want[i]);
+            if (!(err <= tol * mag[i] + 1e-30)) {
+                fail(what + " at " + i + ": got " + got[i] + ", want " + want[i] + " (error " + err
+                        + ", bound " + tol + " x " + mag[i] + ")");
+            }
+        }
+    }
+
+    /** Random operands and a direct reference in double, with the magnitude sums of each output's terms. */
+    private static final class Data {
+        final Conv2dSpec s;
+        final int[] xs;
+        final int ySize;
+        final float[] x;
+        final float[] w;
+        final float[] b;
+        final float[] dy;
+
+        Data(SplittableRandom r, Conv2dSpec s, int n, int h, int wd) {
+            this.s = s;
+            xs = new int[] {n, s.inChannels(), h, wd};
+            ySize = n * s.outChannels() * s.outH(h) * s.outW(wd);
+            x = random(r, n * s.inChannels() * h * wd);
+            w = random(r, s.outChannels() * s.inPerGroup() * s.kernelH() * s.kernelW());
+            b = random(r, s.outChannels());
+            dy = random(r, ySize);
+        }
+
+        private Data(Data d, int n) {
+            s = d.s;
+            xs = new int[] {n, d.xs[1], d.xs[2], d.xs[3]};
+            ySize = d.ySize / d.xs[0] * n;
+            x = Arrays.copyOf(d.x, d.x.length / d.xs[0] * n);
+            w = d.w;
+            b = d.b;
+            dy = Arrays.copyOf(d.dy, ySize);
+        }
+
+        /** The first n images (the same weights). */
+        Data first(int n) {
+            return new Data(this, n);
+        }
+
+        float[] nan(int len) {
+            float[] a = new float[len];
+            Arrays.fill(a, Float.NaN);
+            return a;
+        }
+
+        /** {y, |terms of y|, dx, |terms of dx|, dw, |terms of dw|}. */
+        double[][] reference() {
+            int n = xs[0];
+            int c = xs[1];
+            int h = xs[2];
+            int wd = xs[3];
+            int m = s.outChannels();
+            int cg = s.inPerGroup();
+            int mg = s.outPerGroup();
+            int k = s.kernelH();
+            int oh = s.outH(h);
+            int ow = s.outW(wd);
+            double[] y = new double[ySize];
+            double[] ym = new double[ySize];
+            double[] dx = new double[x.length];
+            double[] dxm = new double[x.length];
+            double[] dwr = new double[w.length];
+            double[] dwm = new double[w.length];
+            for (int i = 0; i < n; i++) {
+                for (int o = 0; o < m; o++) {
+                    int g = o / mg;
+                    for (int yo = 0; yo < oh; yo++) {
+                        for (int xo = 0; xo < ow; xo++) {
+                            int yi = ((i * m + o) * oh + yo) * ow + xo;
+                            double acc = 0;
+                            double mag = 0;
+                            for (int ci = 0; ci < cg; ci++) {
+                                for (int ki = 0; ki < k; ki++) {
+                                    int ih = yo - s.padH() + ki;
+                                    if (ih < 0 || ih >= h) {
+                                        continue;
+                                    }
+                                    for (int kj = 0; kj < k; kj++) {
+                                        int iw = xo - s.padW() + kj;
+                                        if (iw < 0 || iw >= wd) {
+                                            continue;
+                                        }
+                                        int xi = ((i * c + g * cg + ci) * h + ih) * wd + iw;
+                                        int wi = ((o * cg + ci) * k + ki) * k + kj;
+                                        double t = (double) x[xi] * w[wi];
+                                        acc += t;
+                                        mag += Math.abs(t);
+                                        double td = (double) dy[yi] * w[wi];
+                                        dx[xi] += td;
+                                        dxm[xi] += Math.abs(td);
+                                        double tw = (double) dy[yi] * x[xi];
+                                        dwr[wi] += tw;
+                                        dwm[wi] += Math.abs(tw);
+                                    }
+                                }
+                            }
+                            y[yi] = acc + b[o];
+                            ym[yi] = mag + Math.abs(b[o]);
+                        }
+                    }
+                }
+            }
+            return new double[][] {y, ym, dx, dxm, dwr, dwm};
+        }
+
+        private static float[] random(SplittableRandom r, int n) {
+            float[] v = new float[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = (float) r.nextDouble(-1, 1);
+            }
+            return v;
+        }
+    }
+}

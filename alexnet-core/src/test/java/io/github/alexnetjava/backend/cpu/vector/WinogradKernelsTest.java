@@ -1,0 +1,133 @@
+package io.github.alexnetjava.backend.cpu.vector;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The Winograd tile transforms: the scalar ones against the F(2x2, 3x3) matrices of Lavin and Gray (B^T d B and
+ * A^T m A in double), and the Vector API ones bit for bit against the scalar ones.
+ */
+class WinogradKernelsTest {
+    private static final int L = WinogradKernels.LANES;
+    private static final double[][] BT = {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}};
+    private static final double[][] AT = {{1, 1, 1, 0}, {0, 1, -1, -1}};
+
+    private static float[] random(long seed, int n) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) r.nextDouble(-2, 2);
+        }
+        return a;
+    }
+
+    /** P^T t P for a 4x4 t and P^T given as rows x 4. */
+    private static double[][] sandwich(double[][] pt, double[][] t) {
+        int n = pt.length;
+        double[][] out = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int a = 0; a < 4; a++) {
+                    for (int b = 0; b < 4; b++) {
+                        s += pt[i][a] * t[a][b] * pt[j][b];
+                    }
+                }
+                out[i][j] = s;
+            }
+        }
+        return out;
+    }
+
+    /** P t P^T (4x4) for the top-left 2x2 of t and P^T given as 2 x 4. */
+    private static double[][] transposedSandwich(double[][] pt, double[][] t) {
+        double[][] out = new double[4][4];
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 4; j++) {
+                double s = 0;
+                for (int a = 0; a < 2; a++) {
+                    for (int b = 0; b < 2; b++) {
+                        s += pt[a][i] * t[a][b] * pt[b][j];
+                    }
+                }
+                out[i][j] = s;
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void scalarTransformsAreTheWinogradMatrices() {
+        WinogradKernels k = new ScalarWinograd();
+        int rowStride = 7 * L; // a wider plane than the tile
+        float[] src = random(1, 5 * rowStride);
+        int off = 3 + L;
+        int vStride = 40;
+        float[] v = new float[16 * vStride + L];
+        k.inputTile(src, off, rowStride, v, 2, vStride);
+        float[] m = random(2, 16 * vStride + L);
+        float[] out = new float[4 * L];
+        k.outputTile(m, 1, vStride, out);
+        float[] g = new float[16 * vStride + L];
+        k.gradientTile(src, off, rowStride, g, 3, vStride);
+        for (int l = 0; l < L; l++) {
+            double[][] d = new double[4][4];
+            double[][] mm = new double[4][4];
+            for (int r = 0; r < 4; r++) {
+                for (int s = 0; s < 4; s++) {
+                    d[r][s] = src[off + r * rowStride + s * L + l];
+                    mm[r][s] = m[1 + (4 * r + s) * vStride + l];
+                }
+            }
+            double[][] e = new double[4][4]; // the 2x2 gradient tile, zero-padded, for A e A^T = (A^T)^T e A^T
+            for (int a = 0; a < 2; a++) {
+                for (int b = 0; b < 2; b++) {
+                    e[a][b] = d[a][b];
+                }
+            }
+            double[][] ge = transposedSandwich(AT, e);
+            for (int xi = 0; xi < 16; xi++) {
+                assertEquals(ge[xi / 4][xi % 4], g[3 + xi * vStride + l], 1e-5, "G[" + xi + "] lane " + l);
+            }
+            double[][] want = sandwich(BT, d);
+            double[][] y = sandwich(AT, mm);
+            for (int xi = 0; xi < 16; xi++) {
+                assertEquals(want[xi / 4][xi % 4], v[2 + xi * vStride + l], 1e-5, "V[" + xi + "] lane " + l);
+            }
+            for (int q = 0; q < 4; q++) {
+                assertEquals(y[q / 2][q % 2], out[q * L + l], 1e-5, "Y[" + q + "] lane " + l);
+            }
+        }
+    }
+
+    @Test
+    void vectorTransformsMatchScalarOnesBitForBit() {
+        assumeTrue(VectorSupport.enabled(), "Vector API not loaded: " + VectorSupport.description());
+        WinogradKernels scalar = new ScalarWinograd();
+        WinogradKernels vector = new VectorWinograd();
+        int rowStride = 6 * L;
+        float[] src = random(3, 5 * rowStride);
+        int vStride = 3 * L + 5;
+        float[] v1 = new float[16 * vStride + L + 4];
+        float[] v2 = v1.clone();
+        scalar.inputTile(src, L, rowStride, v1, 4, vStride);
+        vector.inputTile(src, L, rowStride, v2, 4, vStride);
+        assertArrayEquals(v1, v2, "input transform");
+        float[] o1 = new float[4 * L];
+        float[] o2 = new float[4 * L];
+        float[] m = random(4, 16 * vStride + L + 2);
+        scalar.outputTile(m, 2, vStride, o1);
+        vector.outputTile(m, 2, vStride, o2);
+        assertArrayEquals(o1, o2, "output transform");
+        float[] g1 = new float[16 * vStride + L + 4];
+        float[] g2 = g1.clone();
+        scalar.gradientTile(src, L + 3, rowStride, g1, 1, vStride);
+        vector.gradientTile(src, L + 3, rowStride, g2, 1, vStride);
+        assertArrayEquals(g1, g2, "gradient transform");
+    }
+}
