@@ -423,15 +423,32 @@ final class CpuWinograd {
         int rows = 2 * p.th;
         int width = 2 * p.tw;
         int plane = rows * width * lanes;
-        Arrays.fill(dyt, 0, p.cout * plane, 0f);
         int hw = p.oh * p.ow;
+        if (cnt < lanes) {
+            Arrays.fill(dyt, 0, p.cout * plane, 0f);
+        } else if (rows > p.oh || width > p.ow) {
+            // Only the cropped last row and column: every lane of the rest is written below.
+            for (int o = 0; o < p.cout; o++) {
+                int base = o * plane;
+                for (int r = 0; r < p.oh; r++) {
+                    int row = base + r * width * lanes;
+                    Arrays.fill(dyt, row + p.ow * lanes, row + width * lanes, 0f);
+                }
+                Arrays.fill(dyt, base + p.oh * width * lanes, base + plane, 0f);
+            }
+        }
+        int[] laneOff = laneOffsets(outImage);
         for (int o = 0; o < p.cout; o++) {
             for (int r = 0; r < p.oh; r++) {
                 int dRow = o * plane + r * width * lanes;
-                for (int b = 0; b < cnt; b++) {
-                    int sRow = (i + b) * outImage + (grp * p.cout + o) * hw + r * p.ow;
-                    for (int s = 0; s < p.ow; s++) {
-                        dyt[dRow + s * lanes + b] = dy[sRow + s];
+                int sRow = i * outImage + (grp * p.cout + o) * hw + r * p.ow;
+                if (cnt == lanes) {
+                    K.interleave(dy, sRow, laneOff, p.ow, dyt, dRow);
+                } else {
+                    for (int b = 0; b < cnt; b++) {
+                        for (int s = 0; s < p.ow; s++) {
+                            dyt[dRow + s * lanes + b] = dy[sRow + b * outImage + s];
+                        }
                     }
                 }
             }
@@ -445,19 +462,47 @@ final class CpuWinograd {
     private static void gatherInput(Plan p, float[] x, int i, int cnt, int grp, int inImage, float[] xt) {
         int lanes = WinogradKernels.LANES;
         int planeSize = p.ph * p.pw * lanes;
-        Arrays.fill(xt, 0, p.cin * planeSize, 0f);
         int hw = p.h * p.w;
+        if (cnt < lanes) {
+            Arrays.fill(xt, 0, p.cin * planeSize, 0f);
+        } else {
+            // Only the border: every lane of the interior is written below.
+            for (int c = 0; c < p.cin; c++) {
+                int base = c * planeSize;
+                Arrays.fill(xt, base, base + p.pad * p.pw * lanes, 0f);
+                for (int r = 0; r < p.h; r++) {
+                    int row = base + (r + p.pad) * p.pw * lanes;
+                    Arrays.fill(xt, row, row + p.pad * lanes, 0f);
+                    Arrays.fill(xt, row + (p.pad + p.w) * lanes, row + p.pw * lanes, 0f);
+                }
+                Arrays.fill(xt, base + (p.h + p.pad) * p.pw * lanes, base + planeSize, 0f);
+            }
+        }
+        int[] laneOff = laneOffsets(inImage);
         for (int c = 0; c < p.cin; c++) {
             for (int r = 0; r < p.h; r++) {
                 int dRow = c * planeSize + ((r + p.pad) * p.pw + p.pad) * lanes;
-                for (int b = 0; b < cnt; b++) {
-                    int sRow = (i + b) * inImage + (grp * p.cin + c) * hw + r * p.w;
-                    for (int s = 0; s < p.w; s++) {
-                        xt[dRow + s * lanes + b] = x[sRow + s];
+                int sRow = i * inImage + (grp * p.cin + c) * hw + r * p.w;
+                if (cnt == lanes) {
+                    K.interleave(x, sRow, laneOff, p.w, xt, dRow);
+                } else {
+                    for (int b = 0; b < cnt; b++) {
+                        for (int s = 0; s < p.w; s++) {
+                            xt[dRow + s * lanes + b] = x[sRow + b * inImage + s];
+                        }
                     }
                 }
             }
         }
+    }
+
+    /** {@code b * imageSize} for every lane b: where each lane's image starts relative to the first. */
+    private static int[] laneOffsets(int imageSize) {
+        int[] off = new int[WinogradKernels.LANES];
+        for (int b = 0; b < off.length; b++) {
+            off[b] = b * imageSize;
+        }
+        return off;
     }
 
     /** Tile {@code t}'s 2x2 results of each lane's image into {@code y}, cropping the edge, adding the bias. */

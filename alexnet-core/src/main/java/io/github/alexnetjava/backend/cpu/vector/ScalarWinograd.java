@@ -81,4 +81,14 @@ final class ScalarWinograd implements WinogradKernels {
             }
         }
     }
+
+    @Override
+    public void interleave(float[] src, int off, int[] lanes, int n, float[] dst, int dOff) {
+        for (int b = 0; b < LANES; b++) {
+            int from = off + lanes[b];
+            for (int s = 0; s < n; s++) {
+                dst[dOff + s * LANES + b] = src[from + s];
+            }
+        }
+    }
 }

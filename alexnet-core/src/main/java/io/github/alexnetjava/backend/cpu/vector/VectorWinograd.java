@@ -98,4 +98,17 @@ final class VectorWinograd implements WinogradKernels {
         f0.sub(f1).intoArray(g, d + 8 * gStride);
         f1.neg().intoArray(g, d + 12 * gStride);
     }
+
+    /**
+     * A hardware gather per column: one vector load of 16 images' values instead of 16 scalar moves (1-3% faster
+     * on the build machine's conv2-conv5, interleaved A/B).
+     */
+    @Override
+    public void interleave(float[] src, int off, int[] lanes, int n, float[] dst, int dOff) {
+        for (int l = 0; l < LANES; l += S.length()) {
+            for (int s = 0; s < n; s++) {
+                FloatVector.fromArray(S, src, off + s, lanes, l).intoArray(dst, dOff + s * LANES + l);
+            }
+        }
+    }
 }

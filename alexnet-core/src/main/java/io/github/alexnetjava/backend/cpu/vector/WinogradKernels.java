@@ -28,6 +28,12 @@ public interface WinogradKernels {
      */
     void gradientTile(float[] src, int off, int rowStride, float[] g, int gOff, int gStride);
 
+    /**
+     * {@code dst[dOff + s*LANES + b] = src[off + lanes[b] + s]} for s in [0, n) and every lane b: rows of
+     * {@link #LANES} images interleaved, image innermost (every {@code off + lanes[b] + n - 1} must be in range).
+     */
+    void interleave(float[] src, int off, int[] lanes, int n, float[] dst, int dOff);
+
     /** The implementation for this JVM. */
     static WinogradKernels get() {
         return Holder.INSTANCE;

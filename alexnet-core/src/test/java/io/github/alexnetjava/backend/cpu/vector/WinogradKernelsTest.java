@@ -129,5 +129,17 @@ class WinogradKernelsTest {
         scalar.gradientTile(src, L + 3, rowStride, g1, 1, vStride);
         vector.gradientTile(src, L + 3, rowStride, g2, 1, vStride);
         assertArrayEquals(g1, g2, "gradient transform");
+        int[] lanes = new int[L];
+        for (int b = 0; b < L; b++) {
+            lanes[b] = b * 13 + (b % 3);
+        }
+        float[] i1 = new float[11 * L + 5];
+        float[] i2 = i1.clone();
+        scalar.interleave(src, 2, lanes, 11, i1, 5);
+        vector.interleave(src, 2, lanes, 11, i2, 5);
+        assertArrayEquals(i1, i2, "interleave");
+        for (int s = 0; s < 11; s++) {
+            assertEquals(src[2 + lanes[7] + s], i1[5 + s * L + 7], "interleave lane 7, column " + s);
+        }
     }
 }
