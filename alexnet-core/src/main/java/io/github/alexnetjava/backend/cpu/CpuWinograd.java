@@ -317,7 +317,12 @@ final class CpuWinograd {
         int depth = p.depth();
         int planeSize = p.ph * p.pw * lanes;
         float[] xt = ws.floats(worker, XT, p.cin * planeSize);
-        float[] v = ws.floats(worker, V, XI * depth * colsMax);
+        // V straight in the GEMM's packed-B layout when it fits one block: the GEMM then skips its packing pass
+        // (with 48-128 GEMM rows, as many multiply-adds per packed element, that pass is a large share).
+        int w = Sgemm.packedBWidth();
+        boolean packed = w % lanes == 0 && depth <= Sgemm.packedBMaxDepth() && colsMax <= Sgemm.packedBMaxColumns();
+        int colsPad = packed ? (colsMax + w - 1) / w * w : colsMax;
+        float[] v = ws.floats(worker, V, XI * depth * colsPad);
         float[] m = ws.floats(worker, M, XI * p.cout * colsMax);
         float[] out = ws.floats(worker, OUT, 4 * lanes);
         int inImage = p.groups * p.cin * p.h * p.w;
@@ -329,10 +334,18 @@ final class CpuWinograd {
                 for (int t0 = 0; t0 < tiles; t0 += perBlock) {
                     int nt = Math.min(perBlock, tiles - t0);
                     int cols = nt * lanes;
-                    transformInput(p, xt, t0, nt, cols, v);
-                    for (int xi = 0; xi < XI; xi++) {
-                        Sgemm.sgemm(u[grp][xi], false, cols, 1f, v, xi * depth * cols, cols, 0f, m,
-                                xi * p.cout * cols, cols);
+                    if (packed) {
+                        int size = depth * ((cols + w - 1) / w * w);
+                        transformInput(p, xt, t0, nt, w, size, v);
+                        for (int xi = 0; xi < XI; xi++) {
+                            Sgemm.sgemm(u[grp][xi], v, xi * size, cols, 1f, 0f, m, xi * p.cout * cols, cols);
+                        }
+                    } else {
+                        transformInput(p, xt, t0, nt, cols, depth * cols, v);
+                        for (int xi = 0; xi < XI; xi++) {
+                            Sgemm.sgemm(u[grp][xi], false, cols, 1f, v, xi * depth * cols, cols, 0f, m,
+                                    xi * p.cout * cols, cols);
+                        }
                     }
                     for (int o = 0; o < p.cout; o++) {
                         float bv = bias == null ? 0f : bias[grp * p.cout + o];
@@ -375,7 +388,7 @@ final class CpuWinograd {
                 for (int t0 = 0; t0 < tiles; t0 += perBlock) {
                     int nt = Math.min(perBlock, tiles - t0);
                     int cols = nt * lanes;
-                    transformInput(p, xt, t0, nt, cols, v);
+                    transformInput(p, xt, t0, nt, cols, depth * cols, v);
                     for (int o = 0; o < p.cout; o++) {
                         for (int t = 0; t < nt; t++) {
                             int ty = (t0 + t) / p.tw;
@@ -394,21 +407,42 @@ final class CpuWinograd {
         }
     }
 
-    /** V for tile positions {@code [t0, t0+nt)}: {@code v[xi*depth*cols + (piece*cin + c)*cols + t*LANES + lane]}. */
-    private static void transformInput(Plan p, float[] xt, int t0, int nt, int cols, float[] v) {
+    /**
+     * V for tile positions {@code [t0, t0+nt)}, as {@code xi}-matrices {@code stride} apart of {@code depth} rows,
+     * in column slivers {@code width} wide: element (row, col) of matrix xi at
+     * {@code xi*stride + (col/width)*width*depth + row*width + col%width}, col = t*LANES + lane. With width = the
+     * column count this is a plain row-major matrix; with the GEMM's sliver width it is its packed-B layout (the
+     * last sliver's unused columns are zeroed).
+     */
+    private static void transformInput(Plan p, float[] xt, int t0, int nt, int width, int stride, float[] v) {
         int lanes = WinogradKernels.LANES;
         int planeSize = p.ph * p.pw * lanes;
         int rowStride = p.pw * lanes;
         int depth = p.depth();
-        for (int piece = 0; piece < p.sub * p.sub; piece++) {
-            int shift = 3 * (piece / p.sub) * rowStride + 3 * (piece % p.sub) * lanes;
-            for (int c = 0; c < p.cin; c++) {
-                int row = (piece * p.cin + c) * cols;
-                for (int t = 0; t < nt; t++) {
-                    int ty = (t0 + t) / p.tw;
-                    int tx = (t0 + t) % p.tw;
-                    int src = c * planeSize + 2 * ty * rowStride + 2 * tx * lanes + shift;
-                    K.inputTile(xt, src, rowStride, v, row + t * lanes, depth * cols);
+        // Tiles outer, rows inner: each of the 16 matrices then receives one sequential stream per tile (a sliver's
+        // rows are contiguous); rows outer scattered the stores over every sliver at once (conv2 backward-data:
+        // 40 ms of 94 in this loop).
+        for (int t = 0; t < nt; t++) {
+            int ty = (t0 + t) / p.tw;
+            int tx = (t0 + t) % p.tw;
+            int col = t * lanes;
+            int dst = col / width * width * depth + col % width;
+            int tileSrc = 2 * ty * rowStride + 2 * tx * lanes;
+            for (int piece = 0; piece < p.sub * p.sub; piece++) {
+                int src = tileSrc + 3 * (piece / p.sub) * rowStride + 3 * (piece % p.sub) * lanes;
+                int row = piece * p.cin * width;
+                for (int c = 0; c < p.cin; c++) {
+                    K.inputTile(xt, src + c * planeSize, rowStride, v, dst + row + c * width, stride);
+                }
+            }
+        }
+        int used = nt * lanes % width;
+        if (used != 0) {
+            int last = nt * lanes / width * width * depth;
+            for (int xi = 0; xi < XI; xi++) {
+                for (int r = 0; r < depth; r++) {
+                    int at = xi * stride + last + r * width;
+                    Arrays.fill(v, at + used, at + width, 0f);
                 }
             }
         }

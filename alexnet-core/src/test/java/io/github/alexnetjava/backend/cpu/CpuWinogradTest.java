@@ -31,6 +31,7 @@ class CpuWinogradTest {
         {Conv2dSpec.of(2, 3, 5, 1, 0, 1), L, 7, 8},        // 5x5 valid
         {Conv2dSpec.of(2, 3, 4, 1, 3, 1), L, 5, 6},        // 4x4 (even), padding k-1
         {Conv2dSpec.of(2, 3, 3, 1, 1, 1), L, 1, 1},        // a single pixel
+        {Conv2dSpec.of(130, 3, 5, 1, 2, 1), L, 4, 4},      // depth 4 x 130 > one packed block: the GEMM packs V
     };
 
     @Test

@@ -55,6 +55,33 @@ final class GemmDriver {
         run(a, false, transB, a.m, n, a.k, alpha, null, 0, 0, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
+    /**
+     * C = alpha*A*B + beta*C with both operands packed ahead: A by {@link #pack}, B ({@code k x n}) in
+     * {@code nr}-column slivers, {@code bp[bpOff + s*nr*k + p*nr + j] = B[p][s*nr + j]}, as one block: k at most
+     * {@code kcMax}, n at most {@code ncMax}. The columns past n in the last sliver are read (their results
+     * dropped), so they must hold finite values. Bit-identical to the unpacked call.
+     */
+    void gemm(PackedA a, float[] bp, int bpOff, int n, float alpha, float beta, float[] c, int cOff, int ldc) {
+        if (a.driver != this) {
+            throw new IllegalArgumentException("A was packed for another GEMM driver");
+        }
+        int m = a.m;
+        int k = a.k;
+        if (k > kcMax || n > ncMax) {
+            throw new IllegalArgumentException("a packed B holds one block: k=" + k + " (max " + kcMax + "), n=" + n
+                    + " (max " + ncMax + ")");
+        }
+        Workspace ws = workspace.get();
+        if (ws.tile.length < mr * nr) {
+            ws.tile = new float[mr * nr];
+        }
+        int mode = beta == 0f ? MicroKernel.MODE_OVERWRITE : beta == 1f ? MicroKernel.MODE_ADD : MicroKernel.MODE_GENERAL;
+        for (int ic = 0; ic < m; ic += mcMax) {
+            int mc = Math.min(mcMax, m - ic);
+            macroKernel(mc, m, n, k, a.data, ic * k, bp, bpOff, alpha, beta, mode, c, cOff + ic * ldc, ldc, ws.tile);
+        }
+    }
+
     /** Depth-block size for depth {@code k}: (nearly) equal blocks whose boundaries depend on k only. */
     private int kcStep(int k) {
         int kBlocks = (k + kcMax - 1) / kcMax;
@@ -120,15 +147,15 @@ final class GemmDriver {
                     } else {
                         apOff = pc * mPad + ic * kc;
                     }
-                    macroKernel(mc, m, nc, kc, ap, apOff, bp, alpha, beta, mode, c, cOff + ic * ldc + jc, ldc,
+                    macroKernel(mc, m, nc, kc, ap, apOff, bp, 0, alpha, beta, mode, c, cOff + ic * ldc + jc, ldc,
                             tile);
                 }
             }
         }
     }
 
-    private void macroKernel(int mc, int mTotal, int nc, int kc, float[] ap, int apOff, float[] bp, float alpha,
-            float beta, int mode, float[] c, int cBase, int ldc, float[] tile) {
+    private void macroKernel(int mc, int mTotal, int nc, int kc, float[] ap, int apOff, float[] bp, int bpOff,
+            float alpha, float beta, int mode, float[] c, int cBase, int ldc, float[] tile) {
         MicroKernel kern = kernel;
         int mr = this.mr;
         int nr = this.nr;
@@ -148,7 +175,7 @@ final class GemmDriver {
                 int ai = apOff + ir * kc;
                 int cRow = cBase + ir * ldc;
                 int cols = Math.min(nr, nc - jr);
-                int bi = jr * kc;
+                int bi = bpOff + jr * kc;
                 if (rows == mr && cols == nr) {
                     if (direct) {
                         kern.run(kc, ap, ai, bp, bi, c, cRow + jr, ldc);

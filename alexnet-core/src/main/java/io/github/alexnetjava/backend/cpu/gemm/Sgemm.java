@@ -144,6 +144,42 @@ public final class Sgemm {
         a.driver.gemm(a, transB, n, alpha, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
+    /** Column-sliver width of a packed B for {@link #sgemm(PackedA, float[], int, int, float, float, float[], int, int)}. */
+    public static int packedBWidth() {
+        return DEFAULT.nr;
+    }
+
+    /** Largest depth (k) of a packed B. */
+    public static int packedBMaxDepth() {
+        return DEFAULT.kcMax;
+    }
+
+    /** Largest column count (n) of a packed B. */
+    public static int packedBMaxColumns() {
+        return DEFAULT.ncMax;
+    }
+
+    /**
+     * C[m×n] = alpha·A·B + beta·C with A packed by {@link #pack} and B (k×n) packed by the caller in
+     * {@link #packedBWidth()}-column slivers, {@code b[bOff + s*w*k + p*w + j] = B[p][s*w + j]}: for producers that
+     * can write B in that layout directly (saving the GEMM's own packing pass). k at most
+     * {@link #packedBMaxDepth()}, n at most {@link #packedBMaxColumns()}; the last sliver's columns past n must
+     * hold finite values (their results are dropped). Single-threaded; the same bits as the unpacked call.
+     */
+    public static void sgemm(PackedA a, float[] b, int bOff, int n, float alpha, float beta, float[] c, int cOff,
+            int ldc) {
+        if (ldc < Math.max(1, n)) {
+            throw new IllegalArgumentException("ldc=" + ldc + " < n=" + n);
+        }
+        checkExtent("C", c, cOff, a.m, n, ldc);
+        if (n == 0) {
+            return;
+        }
+        int w = a.driver.nr;
+        checkExtent("packed B", b, bOff, 1, (n + w - 1) / w * w * a.k, 1);
+        a.driver.gemm(a, b, bOff, n, alpha, beta, c, cOff, ldc);
+    }
+
     static void sgemm(GemmDriver driver, boolean transA, boolean transB, int m, int n, int k, float alpha,
             float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);

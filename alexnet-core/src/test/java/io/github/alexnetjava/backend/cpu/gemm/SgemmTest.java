@@ -289,6 +289,39 @@ class SgemmTest {
         }
     }
 
+    /** Both operands packed ahead (B in the driver's slivers by the caller): the same bits as the unpacked call. */
+    @Test
+    void packedBMatchesUnpackedBitForBit() {
+        int[][] mnk = {{96, 300, 70}, {48, 224, 512}, {7, 33, 5}, {129, 64, 300}};
+        float[] betas = {0f, 1f, -0.5f};
+        for (GemmDriver d : drivers()) {
+            for (int[] s : mnk) {
+                for (int t = 0; t < 3; t++) {
+                    Problem p = new Problem(90 + t, false, false, s[0], s[1], s[2], 1.25f, betas[t], false);
+                    PackedA a = d.pack(false, p.m, p.k, p.a, p.aOff, p.lda, new float[d.packedSize(p.m, p.k)]);
+                    int w = d.nr;
+                    int slivers = (p.n + w - 1) / w;
+                    float[] bp = new float[3 + slivers * w * p.k];
+                    for (int j = 0; j < p.n; j++) {
+                        for (int q = 0; q < p.k; q++) {
+                            bp[3 + j / w * w * p.k + q * w + j % w] = p.opB(q, j);
+                        }
+                    }
+                    float[] c = p.c0.clone();
+                    d.gemm(a, bp, 3, p.n, p.alpha, p.beta, c, p.cOff, p.ldc);
+                    p.check(c, d.kernel.name + " packed A and B");
+                    assertArrayEquals(p.run(d, null), c, d.kernel.name + " packed B vs unpacked " + p);
+                }
+            }
+        }
+        PackedA big = Sgemm.pack(false, 8, 600, new float[4800], 0, 600, new float[Sgemm.packedSize(8, 600)]);
+        assertThrows(IllegalArgumentException.class, () -> Sgemm.sgemm(big, new float[32 * 600], 0, 32, 1f, 0f,
+                new float[8 * 32], 0, 32), "depth above one block");
+        PackedA small = Sgemm.pack(false, 8, 4, new float[32], 0, 4, new float[Sgemm.packedSize(8, 4)]);
+        assertThrows(IndexOutOfBoundsException.class, () -> Sgemm.sgemm(small, new float[10], 0, 32, 1f, 0f,
+                new float[8 * 32], 0, 32), "packed B too short");
+    }
+
     @Test
     void packedEntryPointsCheckTheirArguments() {
         float[] a = new float[12];
