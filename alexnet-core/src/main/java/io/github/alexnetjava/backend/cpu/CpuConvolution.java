@@ -8,7 +8,9 @@ import io.github.alexnetjava.backend.cpu.vector.ElementwiseKernels;
 import java.util.Arrays;
 
 /**
- * Grouped 2-D convolution as im2col + packed GEMM. With at least as many images as workers, each worker takes a
+ * Grouped 2-D convolution. Stride-1 3x3 to 6x6 filters on batches of at least 16 images per worker go to
+ * {@link CpuWinograd} where it measured faster (see {@link CpuWinograd#applies}); everything else, as
+ * described here, is im2col + packed GEMM. With at least as many images as workers, each worker takes a
  * fixed contiguous range of images and runs single-threaded GEMMs (no synchronisation inside the op); with fewer
  * images the GEMM itself is split across the workers. The filter gradient is accumulated per worker and reduced
  * in worker order, so results are deterministic.
@@ -29,6 +31,7 @@ final class CpuConvolution {
     private static final int COL = 0;
     private static final int DW = 1;
     private static final int BUF = 2;
+    private static final int DWT = 3;
     private static final int DB = 0;
 
     /** Default width, in output positions, up to which small images are batched into one GEMM. */
@@ -55,7 +58,7 @@ final class CpuConvolution {
      */
     CpuConvolution(WorkerPool pool, int batchCols, int tileCols) {
         this.pool = pool;
-        this.ws = new Workspace(pool.threads(), 3);
+        this.ws = new Workspace(pool.threads(), 4);
         this.batchCols = batchCols;
         this.tileCols = tileCols;
         this.winograd = new CpuWinograd(pool);
@@ -120,7 +123,7 @@ final class CpuConvolution {
     // ----- forward -----
 
     void forward(Conv2dSpec spec, float[] x, int[] xShape, float[] w, float[] bias, float[] y) {
-        if (winograd.applies(spec, xShape[0], false)) {
+        if (winograd.applies(spec, xShape[0], CpuWinograd.Pass.FORWARD)) {
             winograd.forward(spec, x, xShape, w, bias, y);
             return;
         }
@@ -247,7 +250,7 @@ final class CpuConvolution {
     // ----- backward-data -----
 
     void backwardData(Conv2dSpec spec, float[] dy, float[] w, float[] dx, int[] xShape) {
-        if (winograd.applies(spec, xShape[0], true)) {
+        if (winograd.applies(spec, xShape[0], CpuWinograd.Pass.DATA)) {
             winograd.backwardData(spec, dy, w, dx, xShape);
             return;
         }
@@ -288,7 +291,7 @@ final class CpuConvolution {
 
     void backwardFilter(Conv2dSpec spec, float[] x, int[] xShape, float[] dy, float[] dw, float[] dbias) {
         Geo g = Geo.of(spec, xShape);
-        if (winograd.applies(spec, xShape[0], false)) {
+        if (winograd.applies(spec, xShape[0], CpuWinograd.Pass.FILTER)) {
             winograd.backwardFilter(spec, x, xShape, dy, dw);
             if (dbias != null) {
                 biasGradient(g, dy, dbias);
@@ -368,9 +371,7 @@ final class CpuConvolution {
         int tile = tileWidth(g);
         if (tile > 0) {
             float[] col = ws.floats(worker, COL, g.kg * tile);
-            // Accumulated transposed, dW^T = col * dY^T: the column tile is then A, packed by rows (cheap), and only
-            // dY's smaller tile is packed transposed (ConvBench conv1: 50.4 -> 47.7 ms).
-            float[] dwt = ws.floats(worker, BUF, g.m * g.kg);
+            float[] dwt = ws.floats(worker, DWT, g.m * g.kg);
             for (int i = s; i < e; i++) {
                 for (int grp = 0; grp < g.groups; grp++) {
                     int dyOff = (i * g.m + grp * g.mg) * p;
@@ -378,7 +379,7 @@ final class CpuConvolution {
                         int jw = Math.min(tile, p - j0);
                         g.im2col(x, i, grp, j0, j0 + jw, col, 0, jw);
                         float beta = i == s && j0 == 0 ? 0f : 1f;
-                        // dW_g^T[Kg, Mg] (+)= col_tile [Kg, jw] * dY_g[:, tile]^T [jw, Mg]
+                        // dW_g^T[Kg, Mg] (+)= col_tile [Kg, jw] * dY_g[:, tile]^T [jw, Mg] (see transposeInto)
                         gemm(gemmPool, false, true, g.kg, g.mg, jw, col, 0, jw, dy, dyOff + j0, p, beta, dwt,
                                 grp * g.mg * g.kg, g.mg);
                     }
@@ -388,21 +389,13 @@ final class CpuConvolution {
                     rowSums(dy, i * g.m * p, g.m, p, db);
                 }
             }
-            if (e > s) {
-                for (int grp = 0; grp < g.groups; grp++) {
-                    int off = grp * g.mg * g.kg;
-                    for (int r = 0; r < g.mg; r++) {
-                        for (int c = 0; c < g.kg; c++) {
-                            dw[off + r * g.kg + c] = dwt[off + c * g.mg + r];
-                        }
-                    }
-                }
-            }
+            transposeInto(g, dwt, dw, e > s);
             return;
         }
         int nb = imagesPerGemm(g, e - s);
         float[] col = ws.floats(worker, COL, g.kg * nb * p);
         float[] dyb = nb > 1 ? ws.floats(worker, BUF, g.mg * nb * p) : null;
+        float[] dwt = ws.floats(worker, DWT, g.m * g.kg);
         for (int i = s; i < e; i += nb) {
             int cnt = Math.min(nb, e - i);
             int ld = cnt * p;
@@ -412,18 +405,38 @@ final class CpuConvolution {
                     g.im2col(x, i + b, grp, 0, p, col, b * p, ld);
                 }
                 int wOff = grp * g.mg * g.kg;
-                // dW_g[Mg, Kg] (+)= dY_g [Mg, cnt*P] * col^T [cnt*P, Kg]
+                // dW_g^T[Kg, Mg] (+)= col [Kg, cnt*P] * dY_g^T [cnt*P, Mg]
                 if (cnt == 1) {
                     int dyOff = (i * g.m + grp * g.mg) * p;
-                    gemm(gemmPool, false, true, g.mg, g.kg, p, dy, dyOff, p, col, 0, p, beta, dw, wOff, g.kg);
+                    gemm(gemmPool, false, true, g.kg, g.mg, p, col, 0, p, dy, dyOff, p, beta, dwt, wOff, g.mg);
                 } else {
                     gatherDy(g, dy, i, cnt, grp, dyb);
-                    gemm(gemmPool, false, true, g.mg, g.kg, ld, dyb, 0, ld, col, 0, ld, beta, dw, wOff, g.kg);
+                    gemm(gemmPool, false, true, g.kg, g.mg, ld, col, 0, ld, dyb, 0, ld, beta, dwt, wOff, g.mg);
                 }
             }
             if (db != null) {
                 for (int b = 0; b < cnt; b++) {
                     rowSums(dy, (i + b) * g.m * p, g.m, p, db);
+                }
+            }
+        }
+        transposeInto(g, dwt, dw, e > s);
+    }
+
+    /**
+     * The filter gradient is accumulated transposed, {@code dW^T = col * dY^T}: the column matrix is then the
+     * GEMM's A, packed by rows (cheap), and only dY, the smaller operand, is packed transposed (ConvBench conv1:
+     * 50.4 -> 47.7 ms). This writes {@code dw[g][r][c] = dwt[g][c][r]} (when the worker had images).
+     */
+    private static void transposeInto(Geo g, float[] dwt, float[] dw, boolean any) {
+        if (!any) {
+            return;
+        }
+        for (int grp = 0; grp < g.groups; grp++) {
+            int off = grp * g.mg * g.kg;
+            for (int r = 0; r < g.mg; r++) {
+                for (int c = 0; c < g.kg; c++) {
+                    dw[off + r * g.kg + c] = dwt[off + c * g.mg + r];
                 }
             }
         }

@@ -57,20 +57,24 @@ final class CpuWinograd {
         this.ws = new Workspace(pool.threads(), 6);
     }
 
+    /** The three passes of a convolution. */
+    enum Pass { FORWARD, DATA, FILTER }
+
     /**
-     * Whether this path takes a convolution: a square 3x3 to 6x6 filter, stride 1, padding at most {@code k - 1}
-     * (so backward-data's {@code k - 1 - pad} is a padding too), at least {@link WinogradKernels#LANES} images per
-     * worker (the transforms run over that many at once; fewer would leave lanes empty and GEMM columns wasted),
-     * at least {@link #MIN_ROWS} output channels per group (the rows of its GEMMs: conv2's backward-data, 48 rows,
-     * measured 71.6 ms by im2col and 110.7 by this path), and {@code alexnet.conv.winograd} not false (read per
-     * call so benchmarks can compare both in one JVM).
+     * Whether this path takes a pass of a convolution: a square 3x3 to 6x6 filter (3x3 only for the filter
+     * gradient, where the pieces of a larger filter made it slower than im2col: conv2 93 against 84 ms), stride
+     * 1, padding at most {@code k - 1} (so backward-data's {@code k - 1 - pad} is a padding too), at least
+     * {@link WinogradKernels#LANES} images per worker (the transforms run over that many at once; fewer would
+     * leave lanes empty and GEMM columns wasted), at least {@link #MIN_ROWS} GEMM rows (conv2's backward-data,
+     * 48 rows, measured 71.6 ms by im2col and 110.7 by this path), and {@code alexnet.conv.winograd} not false
+     * (read per call so benchmarks can compare both in one JVM).
      */
-    boolean applies(Conv2dSpec s, int images, boolean backwardData) {
+    boolean applies(Conv2dSpec s, int images, Pass pass) {
         int k = s.kernelH();
         // Forward and filter gradient: GEMM rows are the output channels; backward-data: the input channels.
-        int rows = backwardData ? s.inPerGroup() : s.outPerGroup();
-        return k >= 3 && k <= 6 && s.kernelW() == k && s.strideH() == 1 && s.strideW() == 1
-                && s.padH() == s.padW() && s.padH() >= 0 && s.padH() <= k - 1
+        int rows = pass == Pass.DATA ? s.inPerGroup() : s.outPerGroup();
+        return k >= 3 && k <= (pass == Pass.FILTER ? 3 : 6) && s.kernelW() == k && s.strideH() == 1
+                && s.strideW() == 1 && s.padH() == s.padW() && s.padH() >= 0 && s.padH() <= k - 1
                 && images >= WinogradKernels.LANES * pool.threads() && rows >= MIN_ROWS
                 && Boolean.parseBoolean(System.getProperty("alexnet.conv.winograd", "true"));
     }

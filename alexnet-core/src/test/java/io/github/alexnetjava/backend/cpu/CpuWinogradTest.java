@@ -83,14 +83,17 @@ class CpuWinogradTest {
             CpuWinograd wino = new CpuWinograd(pool);
             Conv2dSpec conv3 = Conv2dSpec.of(256, 384, 3, 1, 1, 1);
             Conv2dSpec conv2 = Conv2dSpec.of(96, 256, 5, 1, 2, 2);
-            assertTrue(wino.applies(conv3, 2 * L, false));
-            assertTrue(wino.applies(conv3, 2 * L, true));
-            assertFalse(wino.applies(conv3, 2 * L - 1, false), "fewer than " + L + " images per worker");
-            assertTrue(wino.applies(conv2, 64, false));
-            assertFalse(wino.applies(conv2, 64, true), "backward-data of conv2: 48 GEMM rows per group");
-            assertFalse(wino.applies(Conv2dSpec.of(3, 96, 11, 4, 0, 1), 64, false), "strided");
-            assertFalse(wino.applies(Conv2dSpec.of(256, 384, 1, 1, 0, 1), 64, false), "1x1");
-            assertFalse(wino.applies(Conv2dSpec.of(256, 384, 3, 1, 3, 1), 64, false), "padding above k - 1");
+            for (CpuWinograd.Pass pass : CpuWinograd.Pass.values()) {
+                assertTrue(wino.applies(conv3, 2 * L, pass), pass.toString());
+                assertFalse(wino.applies(conv3, 2 * L - 1, pass), "fewer than " + L + " images per worker");
+            }
+            assertTrue(wino.applies(conv2, 64, CpuWinograd.Pass.FORWARD));
+            assertFalse(wino.applies(conv2, 64, CpuWinograd.Pass.DATA), "backward-data of conv2: 48 GEMM rows");
+            assertFalse(wino.applies(conv2, 64, CpuWinograd.Pass.FILTER), "5x5 filter gradient");
+            CpuWinograd.Pass fwd = CpuWinograd.Pass.FORWARD;
+            assertFalse(wino.applies(Conv2dSpec.of(3, 96, 11, 4, 0, 1), 64, fwd), "strided");
+            assertFalse(wino.applies(Conv2dSpec.of(256, 384, 1, 1, 0, 1), 64, fwd), "1x1");
+            assertFalse(wino.applies(Conv2dSpec.of(256, 384, 3, 1, 3, 1), 64, fwd), "padding above k - 1");
         }
     }
 
