@@ -125,6 +125,7 @@ final class CpuWinograd {
         pool.parallelFor(p.groups * p.cout, (worker, from, to) -> {
             float[] mm = new float[XI];
             double[] g = new double[9];
+            double[] t = new double[12];
             for (int go = from; go < to; go++) {
                 int grp = go / p.cout;
                 int o = go % p.cout;
@@ -135,7 +136,7 @@ final class CpuWinograd {
                         for (int xi = 0; xi < XI; xi++) {
                             mm[xi] = sum[at + xi * p.cout * p.depth()];
                         }
-                        gradientBack(mm, g);
+                        gradientBack(mm, g, t);
                         int r0 = 3 * (piece / p.sub);
                         int c0 = 3 * (piece % p.sub);
                         for (int r = 0; r < 3 && r0 + r < p.k; r++) {
@@ -149,9 +150,8 @@ final class CpuWinograd {
         });
     }
 
-    /** g (3x3) = G^T m G for the 4x4 m, in double. */
-    static void gradientBack(float[] m, double[] g) {
-        double[] t = new double[12]; // G^T m: 3x4
+    /** g (3x3) = G^T m G for the 4x4 m, in double ({@code t}: 12 doubles of scratch for G^T m, 3x4). */
+    static void gradientBack(float[] m, double[] g, double[] t) {
         for (int c = 0; c < 4; c++) {
             double m0 = m[c];
             double m1 = m[4 + c];
@@ -240,6 +240,7 @@ final class CpuWinograd {
         pool.parallelFor(p.groups * rows, (worker, from, to) -> {
             float[] g = new float[9];
             float[] u = new float[XI];
+            double[] t = new double[12];
             for (int gr = from; gr < to; gr++) {
                 int grp = gr / rows;
                 int o = gr % rows;
@@ -248,7 +249,7 @@ final class CpuWinograd {
                     int f = (flip ? (grp * mg + i) * cg + o : (grp * mg + o) * cg + i) * k * k;
                     for (int piece = 0; piece < sub * sub; piece++) {
                         piece(w, f, k, flip, 3 * (piece / sub), 3 * (piece % sub), g);
-                        filterTransform(g, u);
+                        filterTransform(g, u, t);
                         int d = base + piece * p.cin + i;
                         for (int xi = 0; xi < XI; xi++) {
                             tmp[d + xi * plane] = u[xi];
@@ -281,9 +282,8 @@ final class CpuWinograd {
         }
     }
 
-    /** u (4x4, row-major) = G g G^T for a 3x3 filter g, in double and rounded once. */
-    static void filterTransform(float[] g, float[] u) {
-        double[] t = new double[12]; // G g: 4x3
+    /** u (4x4, row-major) = G g G^T for a 3x3 filter g, in double and rounded once ({@code t}: scratch for G g). */
+    static void filterTransform(float[] g, float[] u, double[] t) {
         for (int c = 0; c < 3; c++) {
             double g0 = g[c];
             double g1 = g[3 + c];
