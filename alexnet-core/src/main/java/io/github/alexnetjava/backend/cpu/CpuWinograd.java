@@ -461,7 +461,6 @@ final class CpuWinograd {
         int rows = 2 * p.th;
         int width = 2 * p.tw;
         int plane = rows * width * lanes;
-        int hw = p.oh * p.ow;
         if (cnt < lanes) {
             Arrays.fill(dyt, 0, p.cout * plane, 0f);
         } else if (rows > p.oh || width > p.ow) {
@@ -475,22 +474,7 @@ final class CpuWinograd {
                 Arrays.fill(dyt, base + p.oh * width * lanes, base + plane, 0f);
             }
         }
-        int[] laneOff = laneOffsets(outImage);
-        for (int o = 0; o < p.cout; o++) {
-            for (int r = 0; r < p.oh; r++) {
-                int dRow = o * plane + r * width * lanes;
-                int sRow = i * outImage + (grp * p.cout + o) * hw + r * p.ow;
-                if (cnt == lanes) {
-                    K.interleave(dy, sRow, laneOff, p.ow, dyt, dRow);
-                } else {
-                    for (int b = 0; b < cnt; b++) {
-                        for (int s = 0; s < p.ow; s++) {
-                            dyt[dRow + s * lanes + b] = dy[sRow + b * outImage + s];
-                        }
-                    }
-                }
-            }
-        }
+        interleavePlanes(dy, i, cnt, outImage, grp * p.cout, p.cout, p.oh, p.ow, dyt, plane, 0, width * lanes);
     }
 
     /**
@@ -500,7 +484,6 @@ final class CpuWinograd {
     private static void gatherInput(Plan p, float[] x, int i, int cnt, int grp, int inImage, float[] xt) {
         int lanes = WinogradKernels.LANES;
         int planeSize = p.ph * p.pw * lanes;
-        int hw = p.h * p.w;
         if (cnt < lanes) {
             Arrays.fill(xt, 0, p.cin * planeSize, 0f);
         } else {
@@ -516,31 +499,37 @@ final class CpuWinograd {
                 Arrays.fill(xt, base + (p.h + p.pad) * p.pw * lanes, base + planeSize, 0f);
             }
         }
-        int[] laneOff = laneOffsets(inImage);
-        for (int c = 0; c < p.cin; c++) {
-            for (int r = 0; r < p.h; r++) {
-                int dRow = c * planeSize + ((r + p.pad) * p.pw + p.pad) * lanes;
-                int sRow = i * inImage + (grp * p.cin + c) * hw + r * p.w;
+        interleavePlanes(x, i, cnt, inImage, grp * p.cin, p.cin, p.h, p.w, xt, planeSize,
+                (p.pad * p.pw + p.pad) * lanes, p.pw * lanes);
+    }
+
+    /**
+     * Channels {@code [first, first+channels)} (planes of {@code rows x n}) of images {@code [i, i+cnt)} of
+     * {@code src} interleaved, image innermost: element (ch, r, s) of lane b goes to
+     * {@code dst[ch*dstPlane + start + r*dstRow + s*LANES + b]}. A hardware gather per column for full chunks.
+     */
+    private static void interleavePlanes(float[] src, int i, int cnt, int imageSize, int first, int channels,
+            int rows, int n, float[] dst, int dstPlane, int start, int dstRow) {
+        int lanes = WinogradKernels.LANES;
+        int[] laneOff = new int[lanes];
+        for (int b = 0; b < lanes; b++) {
+            laneOff[b] = b * imageSize;
+        }
+        for (int ch = 0; ch < channels; ch++) {
+            for (int r = 0; r < rows; r++) {
+                int dRow = ch * dstPlane + start + r * dstRow;
+                int sRow = i * imageSize + ((first + ch) * rows + r) * n;
                 if (cnt == lanes) {
-                    K.interleave(x, sRow, laneOff, p.w, xt, dRow);
+                    K.interleave(src, sRow, laneOff, n, dst, dRow);
                 } else {
                     for (int b = 0; b < cnt; b++) {
-                        for (int s = 0; s < p.w; s++) {
-                            xt[dRow + s * lanes + b] = x[sRow + b * inImage + s];
+                        for (int s = 0; s < n; s++) {
+                            dst[dRow + s * lanes + b] = src[sRow + b * imageSize + s];
                         }
                     }
                 }
             }
         }
-    }
-
-    /** {@code b * imageSize} for every lane b: where each lane's image starts relative to the first. */
-    private static int[] laneOffsets(int imageSize) {
-        int[] off = new int[WinogradKernels.LANES];
-        for (int b = 0; b < off.length; b++) {
-            off[b] = b * imageSize;
-        }
-        return off;
     }
 
     /** Tile {@code t}'s 2x2 results of each lane's image into {@code y}, cropping the edge, adding the bias. */

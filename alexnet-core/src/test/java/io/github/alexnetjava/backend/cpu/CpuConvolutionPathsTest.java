@@ -44,7 +44,7 @@ class CpuConvolutionPathsTest {
             float[] wt = random(r, s.outChannels() * s.inPerGroup() * s.kernelH() * s.kernelW());
             float[] bias = random(r, s.outChannels());
             float[] dy = random(r, ySize);
-            Ref ref = reference(s, x, xs, wt, bias, dy);
+            ConvReference ref = ConvReference.of(s, x, xs, wt, bias, dy);
             Out first = null;
             for (int threads = 1; threads <= 3; threads++) {
                 try (WorkerPool pool = new WorkerPool(threads)) {
@@ -59,10 +59,10 @@ class CpuConvolutionPathsTest {
                         assertArrayEquals(o.dx, again.dx, what + ": dx not repeatable");
                         assertArrayEquals(o.dw, again.dw, what + ": dw not repeatable");
                         assertArrayEquals(o.db, again.db, what + ": db not repeatable");
-                        close(ref.y, o.y, what + " forward");
-                        close(ref.dx, o.dx, what + " dx");
-                        close(ref.dw, o.dw, what + " dw");
-                        close(ref.db, o.db, what + " db");
+                        close(ref.y(), o.y, what + " forward");
+                        close(ref.dx(), o.dx, what + " dx");
+                        close(ref.dw(), o.dw, what + " dw");
+                        close(ref.db(), o.db, what + " db");
                         if (first == null) {
                             first = o;
                         } else {
@@ -78,9 +78,6 @@ class CpuConvolutionPathsTest {
     private record Out(float[] y, float[] dx, float[] dw, float[] db) {
     }
 
-    private record Ref(double[] y, double[] dx, double[] dw, double[] db) {
-    }
-
     private static Out run(CpuConvolution conv, Conv2dSpec s, float[] x, int[] xs, float[] wt, float[] bias,
             float[] dy, int ySize) {
         float[] y = new float[ySize];
@@ -94,59 +91,6 @@ class CpuConvolutionPathsTest {
         float[] db = new float[bias.length];
         conv.backwardFilter(s, x, xs, dy, dw, db);
         return new Out(y, dx, dw, db);
-    }
-
-    /** Direct loops in double. */
-    private static Ref reference(Conv2dSpec s, float[] x, int[] xs, float[] wt, float[] bias, float[] dy) {
-        int n = xs[0];
-        int c = xs[1];
-        int h = xs[2];
-        int w = xs[3];
-        int m = s.outChannels();
-        int cg = s.inPerGroup();
-        int mg = s.outPerGroup();
-        int kh = s.kernelH();
-        int kw = s.kernelW();
-        int oh = s.outH(h);
-        int ow = s.outW(w);
-        double[] y = new double[n * m * oh * ow];
-        double[] dx = new double[x.length];
-        double[] dw = new double[wt.length];
-        double[] db = new double[m];
-        for (int i = 0; i < n; i++) {
-            for (int o = 0; o < m; o++) {
-                int g = o / mg;
-                for (int yo = 0; yo < oh; yo++) {
-                    for (int xo = 0; xo < ow; xo++) {
-                        int yi = ((i * m + o) * oh + yo) * ow + xo;
-                        double acc = bias[o];
-                        double d = dy[yi];
-                        db[o] += d;
-                        for (int ci = 0; ci < cg; ci++) {
-                            for (int ki = 0; ki < kh; ki++) {
-                                int ih = yo * s.strideH() - s.padH() + ki;
-                                if (ih < 0 || ih >= h) {
-                                    continue;
-                                }
-                                for (int kj = 0; kj < kw; kj++) {
-                                    int iw = xo * s.strideW() - s.padW() + kj;
-                                    if (iw < 0 || iw >= w) {
-                                        continue;
-                                    }
-                                    int xi = ((i * c + g * cg + ci) * h + ih) * w + iw;
-                                    int wi = ((o * cg + ci) * kh + ki) * kw + kj;
-                                    acc += (double) x[xi] * wt[wi];
-                                    dx[xi] += d * wt[wi];
-                                    dw[wi] += d * x[xi];
-                                }
-                            }
-                        }
-                        y[yi] = acc;
-                    }
-                }
-            }
-        }
-        return new Ref(y, dx, dw, db);
     }
 
     private static void close(double[] want, float[] got, String what) {

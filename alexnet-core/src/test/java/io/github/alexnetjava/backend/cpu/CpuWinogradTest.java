@@ -13,9 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * {@link CpuWinograd} (forward, backward-data and filter gradient) against a direct double-precision reference and against the
- * im2col path: 3x3 and 5x5 filters, padding 0 to k-1, odd and even sizes, groups, partial image chunks, 1-3
- * workers. The error bound is relative to the sum of the magnitudes of each output's terms (the scale of a float
+ * {@link CpuWinograd} (forward, backward-data and filter gradient) against a direct double-precision reference
+ * ({@link ConvReference}) and against the im2col path: 3x3 and 5x5 filters, padding 0 to k-1, odd and even sizes,
+ * groups, partial image chunks, 1-3 workers. The error bound is relative to the sum of the magnitudes of each output's terms (the scale of a float
  * sum's rounding), and Winograd's worst error must stay within a small factor of the im2col path's.
  */
 class CpuWinogradTest {
@@ -62,10 +62,10 @@ class CpuWinogradTest {
                     float[] dw2 = d.nan(d.w.length);
                     wino.backwardFilter(s, d.x, d.xs, d.dy, dw2);
                     assertArrayEquals(dw, dw2, what + ": filter gradient not repeatable");
-                    double[][] ref = d.reference();
-                    check(ref[0], ref[1], y, 4e-6, what + " forward");
-                    check(ref[2], ref[3], dx, 4e-6, what + " dx");
-                    check(ref[4], ref[5], dw, 4e-6, what + " dw");
+                    ConvReference ref = d.reference();
+                    check(ref.y(), ref.yMag(), y, 4e-6, what + " forward");
+                    check(ref.dx(), ref.dxMag(), dx, 4e-6, what + " dx");
+                    check(ref.dw(), ref.dwMag(), dw, 4e-6, what + " dw");
                     // Each image's result does not depend on how the batch is split among workers.
                     if (threads == 1) {
                         first = Arrays.copyOf(y, perWorker * d.ySize / n);
@@ -103,7 +103,7 @@ class CpuWinogradTest {
         Conv2dSpec s = Conv2dSpec.of(256, 24, 3, 1, 1, 1);
         int n = L;
         Data d = new Data(new SplittableRandom(11), s, n, 13, 13);
-        double[][] ref = d.reference();
+        ConvReference ref = d.reference();
         try (WorkerPool pool = new WorkerPool(1)) {
             CpuWinograd wino = new CpuWinograd(pool);
             CpuConvolution direct = new CpuConvolution(pool);
@@ -128,12 +128,12 @@ class CpuWinogradTest {
                     System.setProperty("alexnet.conv.winograd", old);
                 }
             }
-            double ew = worst(ref[0], ref[1], yw);
-            double ed = worst(ref[0], ref[1], yd);
-            double ewx = worst(ref[2], ref[3], dxw);
-            double edx = worst(ref[2], ref[3], dxd);
-            double eww = worst(ref[4], ref[5], dww);
-            double edw = worst(ref[4], ref[5], dwd);
+            double ew = worst(ref.y(), ref.yMag(), yw);
+            double ed = worst(ref.y(), ref.yMag(), yd);
+            double ewx = worst(ref.dx(), ref.dxMag(), dxw);
+            double edx = worst(ref.dx(), ref.dxMag(), dxd);
+            double eww = worst(ref.dw(), ref.dwMag(), dww);
+            double edw = worst(ref.dw(), ref.dwMag(), dwd);
             System.out.printf("[winograd] 256-channel 3x3: forward error %.2e (im2col %.2e), dx %.2e (im2col %.2e),"
                     + " dw %.2e (im2col %.2e)%n", ew, ed, ewx, edx, eww, edw);
             assertTrue(eww <= 4 * edw && eww < 1e-6, "dw: winograd " + eww + " vs im2col " + edw);
@@ -202,64 +202,8 @@ class CpuWinogradTest {
             return a;
         }
 
-        /** {y, |terms of y|, dx, |terms of dx|, dw, |terms of dw|}. */
-        double[][] reference() {
-            int n = xs[0];
-            int c = xs[1];
-            int h = xs[2];
-            int wd = xs[3];
-            int m = s.outChannels();
-            int cg = s.inPerGroup();
-            int mg = s.outPerGroup();
-            int k = s.kernelH();
-            int oh = s.outH(h);
-            int ow = s.outW(wd);
-            double[] y = new double[ySize];
-            double[] ym = new double[ySize];
-            double[] dx = new double[x.length];
-            double[] dxm = new double[x.length];
-            double[] dwr = new double[w.length];
-            double[] dwm = new double[w.length];
-            for (int i = 0; i < n; i++) {
-                for (int o = 0; o < m; o++) {
-                    int g = o / mg;
-                    for (int yo = 0; yo < oh; yo++) {
-                        for (int xo = 0; xo < ow; xo++) {
-                            int yi = ((i * m + o) * oh + yo) * ow + xo;
-                            double acc = 0;
-                            double mag = 0;
-                            for (int ci = 0; ci < cg; ci++) {
-                                for (int ki = 0; ki < k; ki++) {
-                                    int ih = yo - s.padH() + ki;
-                                    if (ih < 0 || ih >= h) {
-                                        continue;
-                                    }
-                                    for (int kj = 0; kj < k; kj++) {
-                                        int iw = xo - s.padW() + kj;
-                                        if (iw < 0 || iw >= wd) {
-                                            continue;
-                                        }
-                                        int xi = ((i * c + g * cg + ci) * h + ih) * wd + iw;
-                                        int wi = ((o * cg + ci) * k + ki) * k + kj;
-                                        double t = (double) x[xi] * w[wi];
-                                        acc += t;
-                                        mag += Math.abs(t);
-                                        double td = (double) dy[yi] * w[wi];
-                                        dx[xi] += td;
-                                        dxm[xi] += Math.abs(td);
-                                        double tw = (double) dy[yi] * x[xi];
-                                        dwr[wi] += tw;
-                                        dwm[wi] += Math.abs(tw);
-                                    }
-                                }
-                            }
-                            y[yi] = acc + b[o];
-                            ym[yi] = mag + Math.abs(b[o]);
-                        }
-                    }
-                }
-            }
-            return new double[][] {y, ym, dx, dxm, dwr, dwm};
+        ConvReference reference() {
+            return ConvReference.of(s, x, xs, w, b, dy);
         }
 
         private static float[] random(SplittableRandom r, int n) {
