@@ -73,48 +73,45 @@ class GroupedLRN(nn.Module):
                           for c in torch.chunk(x, self.groups, dim=1)], dim=1)
 
 
-class SmallAlexNet(nn.Module):
-    def __init__(self, classes=10, init="he", dropout=0.0):
+class _SmallAlexNetBase(nn.Module):
+    """The given feature layers, then the small models' classifier (fc6 and fc7 256 wide with optional dropout,
+    fc8) and the initialisation; features are built first, so parameters are created in the models' order."""
+
+    def __init__(self, features, flat, classes, init, dropout):
         super().__init__()
-        self.features = nn.Sequential(
+        self.features = features
+        self.classifier = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(flat, 256), nn.ReLU(inplace=True), nn.Dropout(dropout),
+            nn.Linear(256, 256), nn.ReLU(inplace=True), nn.Dropout(dropout),
+            nn.Linear(256, classes),
+        )
+        initialise(self, init)
+
+    def forward(self, x):
+        return self.classifier(self.features(x))
+
+
+class SmallAlexNet(_SmallAlexNetBase):
+    def __init__(self, classes=10, init="he", dropout=0.0):
+        super().__init__(nn.Sequential(
             nn.Conv2d(1, 32, 5, padding=2), nn.ReLU(inplace=True), GroupedLRN(), nn.MaxPool2d(3, 2),
             nn.Conv2d(32, 64, 5, padding=2, groups=2), nn.ReLU(inplace=True), GroupedLRN(), nn.MaxPool2d(3, 2),
             nn.Conv2d(64, 96, 3, padding=1), nn.ReLU(inplace=True),
             nn.Conv2d(96, 96, 3, padding=1, groups=2), nn.ReLU(inplace=True),
             nn.Conv2d(96, 64, 3, padding=1, groups=2), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2),
-        )
-        self.classifier = nn.Sequential(
-            nn.Flatten(),
-            nn.Linear(64 * 2 * 2, 256), nn.ReLU(inplace=True), nn.Dropout(dropout),
-            nn.Linear(256, 256), nn.ReLU(inplace=True), nn.Dropout(dropout),
-            nn.Linear(256, classes),
-        )
-        initialise(self, init)
-
-    def forward(self, x):
-        return self.classifier(self.features(x))
+        ), 64 * 2 * 2, classes, init, dropout)
 
 
-class SmallAlexNet3x3(nn.Module):
+class SmallAlexNet3x3(_SmallAlexNetBase):
     def __init__(self, classes=10, init="he", dropout=0.0):
-        super().__init__()
-        self.features = nn.Sequential(
+        super().__init__(nn.Sequential(
             nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(inplace=True),
             nn.Conv2d(32, 32, 3, padding=1), nn.ReLU(inplace=True), GroupedLRN(), nn.MaxPool2d(3, 2),
             nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(inplace=True),
             nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(inplace=True), GroupedLRN(), nn.MaxPool2d(3, 2),
             nn.Conv2d(64, 128, 3, padding=1), nn.ReLU(inplace=True),
-        )
-        self.classifier = nn.Sequential(
-            nn.Flatten(),
-            nn.Linear(128 * 6 * 6, 256), nn.ReLU(inplace=True), nn.Dropout(dropout),
-            nn.Linear(256, 256), nn.ReLU(inplace=True), nn.Dropout(dropout),
-            nn.Linear(256, classes),
-        )
-        initialise(self, init)
-
-    def forward(self, x):
-        return self.classifier(self.features(x))
+        ), 128 * 6 * 6, classes, init, dropout)
 
 
 MODELS = {"alexnet-small-3x3": SmallAlexNet3x3, "alexnet-small": SmallAlexNet}

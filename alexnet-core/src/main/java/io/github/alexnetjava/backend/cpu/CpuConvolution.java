@@ -85,6 +85,14 @@ final class CpuConvolution {
                     s.strideW(), s.padH(), s.padW(), oh, ow, j0, j1, col, colOff, ldc);
         }
 
+        /** The column matrices of images {@code [image, image+cnt)} side by side: {@code [Kg, cnt*P]}. */
+        void im2colImages(float[] x, int image, int cnt, int g, float[] col) {
+            int p = p();
+            for (int b = 0; b < cnt; b++) {
+                im2col(x, image + b, g, 0, p, col, b * p, cnt * p);
+            }
+        }
+
         void col2imAdd(float[] col, int colOff, int ldc, int image, int g, float[] dx) {
             Im2col.col2imAdd(col, colOff, ldc, cg, h, w, s.kernelH(), s.kernelW(), s.strideH(), s.strideW(),
                     s.padH(), s.padW(), oh, ow, dx, (image * c + g * cg) * h * w);
@@ -184,9 +192,7 @@ final class CpuConvolution {
             int cnt = Math.min(nb, e - i);
             int ld = cnt * p;
             for (int grp = 0; grp < g.groups; grp++) {
-                for (int b = 0; b < cnt; b++) {
-                    g.im2col(x, i + b, grp, 0, p, col, b * p, ld);
-                }
+                g.im2colImages(x, i, cnt, grp, col);
                 int aOff = grp * g.mg * g.kg;
                 if (cnt == 1) {
                     int yOff = (i * g.m + grp * g.mg) * p;
@@ -306,34 +312,17 @@ final class CpuConvolution {
                 double[] db = ws.doubles(worker, DB, g.m);
                 backwardFilterRange(g, x, dy, acc, dbias == null ? null : db, worker, s, e, null);
             });
-            // Fixed-order reduction of the per-worker partial sums.
+            // parallelFor gives the first min(workers, n) workers one chunk each.
             int used = Math.min(workers, g.n);
-            if (used > 1) {
-                pool.parallelFor(wSize, 1024, (worker, s, e) -> {
-                    for (int k = 1; k < used; k++) {
-                        float[] acc = ws.floats(k, DW, wSize);
-                        for (int i = s; i < e; i++) {
-                            dw[i] += acc[i];
-                        }
-                    }
-                });
-            }
+            ws.addPartials(pool, DW, used, dw, wSize);
             if (dbias != null) {
-                for (int c = 0; c < g.m; c++) {
-                    double sum = 0;
-                    for (int k = 0; k < used; k++) {
-                        sum += ws.doubles(k, DB, g.m)[c];
-                    }
-                    dbias[c] = (float) sum;
-                }
+                ws.sumDoubles(DB, used, dbias, g.m);
             }
         } else {
             double[] db = ws.doubles(0, DB, g.m);
             backwardFilterRange(g, x, dy, dw, dbias == null ? null : db, 0, 0, g.n, pool);
             if (dbias != null) {
-                for (int c = 0; c < g.m; c++) {
-                    dbias[c] = (float) db[c];
-                }
+                ws.sumDoubles(DB, 1, dbias, g.m);
             }
         }
     }
@@ -341,24 +330,14 @@ final class CpuConvolution {
     /** db = the row sums of dY over the batch: per worker in double, then added in worker order. */
     private void biasGradient(Geo g, float[] dy, float[] dbias) {
         int p = g.p();
-        int[] used = new int[pool.threads()];
         pool.parallelFor(g.n, (worker, s, e) -> {
-            used[worker] = 1;
             double[] db = ws.doubles(worker, DB, g.m);
             Arrays.fill(db, 0, g.m, 0.0);
             for (int i = s; i < e; i++) {
                 rowSums(dy, i * g.m * p, g.m, p, db);
             }
         });
-        for (int c = 0; c < g.m; c++) {
-            double sum = 0;
-            for (int k = 0; k < used.length; k++) {
-                if (used[k] != 0) {
-                    sum += ws.doubles(k, DB, g.m)[c];
-                }
-            }
-            dbias[c] = (float) sum;
-        }
+        ws.sumDoubles(DB, Math.min(pool.threads(), g.n), dbias, g.m);
     }
 
     /** dW (overwritten) = sum over images [s, e) of dY_i * col_i^T, per group; db (when not null) = row sums of dY. */
@@ -401,9 +380,7 @@ final class CpuConvolution {
             int ld = cnt * p;
             float beta = i == s ? 0f : 1f;
             for (int grp = 0; grp < g.groups; grp++) {
-                for (int b = 0; b < cnt; b++) {
-                    g.im2col(x, i + b, grp, 0, p, col, b * p, ld);
-                }
+                g.im2colImages(x, i, cnt, grp, col);
                 int wOff = grp * g.mg * g.kg;
                 // dW_g^T[Kg, Mg] (+)= col [Kg, cnt*P] * dY_g^T [cnt*P, Mg]
                 if (cnt == 1) {

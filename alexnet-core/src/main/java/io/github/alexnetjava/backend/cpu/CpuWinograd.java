@@ -106,22 +106,10 @@ final class CpuWinograd {
         Plan p = Plan.of(xShape[0], s.groups(), s.inPerGroup(), s.outPerGroup(), s.kernelH(), xShape[2], xShape[3],
                 s.padH());
         int size = p.groups * XI * p.cout * p.depth();
-        int[] used = new int[pool.threads()];
-        pool.parallelFor(p.n, (worker, from, to) -> {
-            used[worker] = 1;
-            filterGradient(p, x, dy, ws.floats(worker, DW, size), worker, from, to);
-        });
+        pool.parallelFor(p.n, (worker, from, to) ->
+                filterGradient(p, x, dy, ws.floats(worker, DW, size), worker, from, to));
         float[] sum = ws.floats(0, DW, size);
-        pool.parallelFor(size, 4096, (worker, from, to) -> {
-            for (int k = 1; k < used.length; k++) {
-                if (used[k] != 0) {
-                    float[] acc = ws.floats(k, DW, size);
-                    for (int i = from; i < to; i++) {
-                        sum[i] += acc[i];
-                    }
-                }
-            }
-        });
+        ws.addPartials(pool, DW, Math.min(pool.threads(), p.n), sum, size);
         pool.parallelFor(p.groups * p.cout, (worker, from, to) -> {
             float[] mm = new float[XI];
             double[] g = new double[9];

@@ -30,4 +30,34 @@ final class Workspace {
         }
         return b;
     }
+
+    /**
+     * The fixed-order reduction of per-worker partial sums: {@code dst[i] += floats(k, slot)[i]} for workers
+     * {@code k = 1 .. workers-1} in that order, {@code i < size}, split over {@code pool} by element (worker 0's
+     * partial is {@code dst} itself). Deterministic for a given worker count.
+     */
+    void addPartials(WorkerPool pool, int slot, int workers, float[] dst, int size) {
+        if (workers <= 1) {
+            return;
+        }
+        pool.parallelFor(size, 1024, (w, s, e) -> {
+            for (int k = 1; k < workers; k++) {
+                float[] part = buffers[k][slot];
+                for (int i = s; i < e; i++) {
+                    dst[i] += part[i];
+                }
+            }
+        });
+    }
+
+    /** {@code dst[c] = (float)} the sum of {@code doubles(k, slot)[c]} over workers {@code k < workers}, in order. */
+    void sumDoubles(int slot, int workers, float[] dst, int size) {
+        for (int c = 0; c < size; c++) {
+            double sum = 0;
+            for (int k = 0; k < workers; k++) {
+                sum += doubles[k][slot][c];
+            }
+            dst[c] = (float) sum;
+        }
+    }
 }

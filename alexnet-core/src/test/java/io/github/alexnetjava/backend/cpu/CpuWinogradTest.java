@@ -15,8 +15,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * {@link CpuWinograd} (forward, backward-data and filter gradient) against a direct double-precision reference
  * ({@link ConvReference}) and against the im2col path: 3x3 and 5x5 filters, padding 0 to k-1, odd and even sizes,
- * groups, partial image chunks, 1-3 workers. The error bound is relative to the sum of the magnitudes of each output's terms (the scale of a float
- * sum's rounding), and Winograd's worst error must stay within a small factor of the im2col path's.
+ * groups, partial image chunks, 1-3 workers. The error bound is relative to the sum of the magnitudes of each
+ * output's terms (the scale of a float sum's rounding), and Winograd's worst error must stay within a small factor
+ * of the im2col path's.
  */
 class CpuWinogradTest {
     private static final int L = WinogradKernels.LANES;

@@ -7,8 +7,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The CPU backend's Winograd convolution (forward, backward-data, filter gradient) against PyTorch's float64 references, on
- * one and two workers. (The backend-level {@code ConvParityTest} batches are too small for this path.)
+ * The CPU backend's Winograd convolution (forward, backward-data, filter gradient) against PyTorch's float64
+ * references, on one and two workers. (The backend-level {@code ConvParityTest} batches are too small for this path.)
  */
 class WinogradParityTest {
     /** Tighter than the suite's 1e-4: these are single small convolutions. */

@@ -49,9 +49,7 @@ final class GemmDriver {
     /** The same with op(A) packed ahead by {@link #pack}: bit-identical to the unpacked call. */
     void gemm(PackedA a, boolean transB, int n, float alpha, float[] b, int bOff, int ldb, float beta, float[] c,
             int cOff, int ldc) {
-        if (a.driver != this) {
-            throw new IllegalArgumentException("A was packed for another GEMM driver");
-        }
+        checkOwner(a);
         run(a, false, transB, a.m, n, a.k, alpha, null, 0, 0, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
@@ -62,9 +60,7 @@ final class GemmDriver {
      * dropped), so they must hold finite values. Bit-identical to the unpacked call.
      */
     void gemm(PackedA a, float[] bp, int bpOff, int n, float alpha, float beta, float[] c, int cOff, int ldc) {
-        if (a.driver != this) {
-            throw new IllegalArgumentException("A was packed for another GEMM driver");
-        }
+        checkOwner(a);
         int m = a.m;
         int k = a.k;
         if (k > kcMax || n > ncMax) {
@@ -75,11 +71,22 @@ final class GemmDriver {
         if (ws.tile.length < mr * nr) {
             ws.tile = new float[mr * nr];
         }
-        int mode = beta == 0f ? MicroKernel.MODE_OVERWRITE : beta == 1f ? MicroKernel.MODE_ADD : MicroKernel.MODE_GENERAL;
+        int mode = firstMode(beta);
         for (int ic = 0; ic < m; ic += mcMax) {
             int mc = Math.min(mcMax, m - ic);
             macroKernel(mc, m, n, k, a.data, ic * k, bp, bpOff, alpha, beta, mode, c, cOff + ic * ldc, ldc, ws.tile);
         }
+    }
+
+    private void checkOwner(PackedA a) {
+        if (a.driver != this) {
+            throw new IllegalArgumentException("A was packed for another GEMM driver");
+        }
+    }
+
+    /** How the first depth block treats C: overwrite (beta 0), add (beta 1) or scale. */
+    private static int firstMode(float beta) {
+        return beta == 0f ? MicroKernel.MODE_OVERWRITE : beta == 1f ? MicroKernel.MODE_ADD : MicroKernel.MODE_GENERAL;
     }
 
     /** Depth-block size for depth {@code k}: (nearly) equal blocks whose boundaries depend on k only. */
@@ -130,8 +137,7 @@ final class GemmDriver {
         int mPad = roundUp(m, mr);
         float[] bp = ws.b;
         float[] tile = ws.tile;
-        int firstMode = beta == 0f ? MicroKernel.MODE_OVERWRITE
-                : beta == 1f ? MicroKernel.MODE_ADD : MicroKernel.MODE_GENERAL;
+        int firstMode = firstMode(beta);
         for (int jc = 0; jc < n; jc += ncMax) {
             int nc = Math.min(ncMax, n - jc);
             for (int pc = 0; pc < k; pc += kcStep) {
@@ -195,7 +201,8 @@ final class GemmDriver {
 
     /**
      * Packs rows {@code [ic, ic+mc)} and depth {@code [pc, pc+kc)} of op(A) into {@code mr}-row slivers:
-     * sliver s holds {@code ap[apOff + s*mr*kc + p*mr + i] = op(A)[ic + s*mr + i][pc + p]}, zero-padded past {@code mc}.
+     * sliver s holds {@code ap[apOff + s*mr*kc + p*mr + i] = op(A)[ic + s*mr + i][pc + p]}, zero-padded past
+     * {@code mc}.
      */
     void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap, int apOff) {
         int mr = this.mr;

@@ -102,7 +102,8 @@ public final class Sgemm {
 
     /**
      * Packs op(A) (m×k; A stored m×k with lda≥k or, if transA, k×m with lda≥m) into {@code buffer} (at least
-     * {@link #packedSize} floats) for {@link #sgemm(PackedA, boolean, int, float, float[], int, int, float, float[], int, int)}.
+     * {@link #packedSize} floats) for
+     * {@link #sgemm(PackedA, boolean, int, float, float[], int, int, float, float[], int, int)}.
      */
     public static PackedA pack(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] buffer) {
         if (m <= 0 || k <= 0) {
@@ -144,7 +145,10 @@ public final class Sgemm {
         a.driver.gemm(a, transB, n, alpha, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
-    /** Column-sliver width of a packed B for {@link #sgemm(PackedA, float[], int, int, float, float, float[], int, int)}. */
+    /**
+     * Column-sliver width of a packed B for
+     * {@link #sgemm(PackedA, float[], int, int, float, float, float[], int, int)}.
+     */
     public static int packedBWidth() {
         return DEFAULT.nr;
     }
