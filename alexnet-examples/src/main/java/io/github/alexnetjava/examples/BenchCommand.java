@@ -53,9 +53,10 @@ final class BenchCommand extends CliCommand {
     @Option(names = "--iters", defaultValue = "5", description = "Timed iterations (default: ${DEFAULT-VALUE}).")
     int iters;
 
-    // Five: the JIT compiles the CPU backend's Winograd loops over the first few steps (timed steps after two
-    // warm-ups measured 1,078, 946, 939, then 804-830 ms at batch 64).
-    @Option(names = "--warmup", defaultValue = "5",
+    // Ten: the JIT compiles the CPU backend's Winograd loops over the first few steps (timed steps after two
+    // warm-ups measured 1,078, 946, 939, then 804-830 ms at batch 64), and on JDK 25 the training steps after five
+    // warm-ups still ran at 1,132 and 1,138 ms before settling at 770-803.
+    @Option(names = "--warmup", defaultValue = "10",
             description = "Untimed warm-up iterations; the JVM's compiler settles over the first few "
                     + "(default: ${DEFAULT-VALUE}).")
     int warmup;
