@@ -170,6 +170,49 @@ class MaxPoolGradientTest extends BackendTestBase {
         assertEquals(1f, r2.dx[7], "(1,2) receives window (0,0) only");
     }
 
+    /**
+     * NaN and signed zeros, on a narrow plane (the backend's per-window search) and a wide one (its row kernels):
+     * a window holding NaN outputs NaN and sends its gradient to its first NaN in scan order; -0 and +0 are equal,
+     * so a window whose maximum is zero sends it to the first zero of either sign.
+     */
+    @ParameterizedTest(name = "width {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {7, 41})
+    void nanAndSignedZeroFollowScanOrder(int w) {
+        PoolSpec s = PoolSpec.overlapping();
+        int h = 5;
+        float[] x = new float[h * w];
+        java.util.Arrays.fill(x, -1f);
+        // window (0,0) covers rows 0-2, columns 0-2: NaN at (1,2) then (2,0): the first in scan order is (1,2)
+        x[w + 2] = Float.NaN;
+        x[2 * w] = Float.NaN;
+        // window (0,4) covers columns 4-6: -0 at (0,5) before +0 at (1,4)
+        x[5] = -0f;
+        x[w + 4] = 0f;
+        int[] shape = {1, 1, h, w};
+        int ow = s.out(w);
+        float[] dy = new float[2 * ow];
+        for (int i = 0; i < dy.length; i++) {
+            dy[i] = i + 1;
+        }
+        Result r = run(s, x, dy, shape);
+        assertEquals(Float.NaN, r.y[0], "window (0,0) holds NaN");
+        assertEquals(Float.NaN, r.y[ow], "window (1,0) holds the NaN at (2,0)");
+        assertEquals(0f, r.y[2], "window (0,2)'s maximum is the zero at (1,4)");
+        float[] expected = new float[h * w];
+        expected[w + 2] += dy[0]; // (0,0): first NaN (1,2)
+        expected[w + 2] += dy[1]; // (0,1) covers columns 2-4: (1,2) is NaN too, and first
+        expected[5] += dy[2]; // (0,2) columns 4-6: -0 at (0,5) comes before +0 at (1,4)
+        expected[2 * w] += dy[ow]; // (1,0) rows 2-4, columns 0-2: NaN at (2,0)
+        for (int j = 3; j < ow; j++) {
+            expected[2 * j] += dy[j]; // all -1: the top-left of each window
+        }
+        expected[2 * w + 2] += dy[ow + 1]; // (1,1) rows 2-4, columns 2-4: all -1 -> (2,2)
+        for (int j = 2; j < ow; j++) {
+            expected[2 * w + 2 * j] += dy[ow + j];
+        }
+        assertArrayEquals(expected, r.dx);
+    }
+
     /** Negative control: a 1% error in the pooled gradient would be rejected. */
     @Test
     void comparisonRejectsOnePercentErrors() {

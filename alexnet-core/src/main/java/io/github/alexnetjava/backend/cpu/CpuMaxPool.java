@@ -14,12 +14,19 @@ import java.util.Arrays;
  * <p>Backward routes each gradient to the window's first maximum in row-major scan order (as PyTorch's CPU
  * kernel), recomputed rather than stored: the vertical step keeps each column's maximum and the first row that
  * holds it, the horizontal step picks the largest column maximum, earliest row first, then earliest column.
- * Windows whose output is NaN go to their first NaN.
+ * Narrow planes instead search each window for the first element equal to its output. Windows whose output is NaN
+ * go to their first NaN.
  */
 final class CpuMaxPool {
     private static final ElementwiseKernels K = ElementwiseKernels.get();
     private static final int MAX = 0;
     private static final int ROW = 1;
+    /**
+     * Planes at most this wide take {@link #backwardPlaneDirect} ({@code alexnet.pool.directWidth}): pool5's 13
+     * (3.4 -> 1.6 ms per batch of 64). At pool1's 55 it was slower (20 -> 33 ms); the forward pass keeps the row
+     * path everywhere (a direct max per window was 1.3 -> 7.7 ms for pool5, one dependent max after another).
+     */
+    private static final int DIRECT_WIDTH = 16;
     private final WorkerPool pool;
     private final Workspace ws;
     private final long[][] keys;
@@ -66,6 +73,11 @@ final class CpuMaxPool {
         }
     }
 
+    /** Planes at most this wide take {@link #backwardPlaneDirect} (read per call, so benchmarks can compare both). */
+    private static int directWidth() {
+        return Integer.getInteger("alexnet.pool.directWidth", DIRECT_WIDTH);
+    }
+
     /** The paper's 3-wide window without a loop (a 2-trip loop compiled to a slow reduction). */
     private static float max3(float a, float b, float c) {
         return Math.max(Math.max(a, b), c);
@@ -97,7 +109,14 @@ final class CpuMaxPool {
         int w = shape[3];
         int oh = s.out(h);
         int ow = s.out(w);
+        boolean direct = w <= directWidth();
         pool.parallelFor(shape[0] * shape[1], (worker, start, end) -> {
+            if (direct) {
+                for (int plane = start; plane < end; plane++) {
+                    backwardPlaneDirect(s, x, plane * h * w, h, w, y, dy, plane * oh * ow, oh, ow, dx);
+                }
+                return;
+            }
             Arrays.fill(dx, start * h * w, end * h * w, 0f);
             float[] max = ws.floats(worker, MAX, w);
             float[] row = ws.floats(worker, ROW, w);
@@ -141,6 +160,45 @@ final class CpuMaxPool {
                 dx[target] += dy[o];
             }
         }
+    }
+
+    /**
+     * Backward for narrow planes (pool5: 13 wide), where the row kernels' vectors would be all tail: each window is
+     * searched in row-major order for the first element equal to its forward output, which is its first maximum
+     * ({@code -0 == +0}, as {@link #key} folds them). Usually a short, well-predicted scan with an early exit.
+     */
+    private static void backwardPlaneDirect(PoolSpec s, float[] x, int in, int h, int w, float[] y, float[] dy,
+            int out, int oh, int ow, float[] dx) {
+        int k = s.kernel();
+        int st = s.stride();
+        int pad = s.padding();
+        // Zeroed plane by plane, just before its gradients land (in cache), not the whole range up front.
+        Arrays.fill(dx, in, in + h * w, 0f);
+        for (int i = 0; i < oh; i++) {
+            int r0 = Math.max(i * st - pad, 0);
+            int r1 = Math.min(i * st - pad + k, h);
+            for (int j = 0; j < ow; j++) {
+                int c0 = Math.max(j * st - pad, 0);
+                int c1 = Math.min(j * st - pad + k, w);
+                int o = out + i * ow + j;
+                float m = y[o];
+                int target = m != m ? firstNaN(x, in, w, r0, r1, c0, c1) : firstEqual(x, in, w, r0, r1, c0, c1, m);
+                dx[target] += dy[o];
+            }
+        }
+    }
+
+    private static int firstEqual(float[] x, int in, int w, int r0, int r1, int c0, int c1, float m) {
+        for (int r = r0; r < r1; r++) {
+            int base = in + r * w;
+            for (int c = c0; c < c1; c++) {
+                if (x[base + c] == m) {
+                    return base + c;
+                }
+            }
+        }
+        throw new IllegalStateException("max-pool backward: no input equals its window's output " + m
+                + "; was the input modified between forward and backward?");
     }
 
     /**
