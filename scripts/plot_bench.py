@@ -58,6 +58,11 @@ def ips(r):
     return "-" if v is None else f"{v:.1f}"
 
 
+def jvm(ours):
+    """' on Java 25.0.3' from our JSON (which JVM ran it matters: the same jar is 4-14% apart on 17 and 25)."""
+    return f" on Java {ours['java']}" if ours.get("java") else ""
+
+
 def layer_chart(data, output):
     fig, axes = plt.subplots(len(data), 1, figsize=(14, 4.5 * len(data)), squeeze=False)
     for ax, (batch, (ours, torch)) in zip(axes[:, 0], data.items()):
@@ -76,7 +81,7 @@ def layer_chart(data, output):
         ax.set_xticklabels(names, rotation=45, ha="right")
         ax.set_ylabel("ms per training step")
         ax.set_title(f"AlexNet batch {batch}: forward + backward per layer "
-                     f"(train {ips(ours)} img/s alexnet-java, {ips(torch)} img/s PyTorch)")
+                     f"(train {ips(ours)} img/s alexnet-java{jvm(ours)}, {ips(torch)} img/s PyTorch)")
         ax.grid(axis="y", alpha=0.3)
         ax.legend(ncol=2, fontsize="small")
     fig.tight_layout()
@@ -109,7 +114,8 @@ def roofline_chart(data, output, peak):
         # Rates count the direct convolution's FLOPs: a Winograd layer does fewer, so its effective rate can pass
         # the peak.
         ax.set_ylabel("effective GFLOP/s (direct-conv FLOPs / time)")
-        ax.set_title(f"AlexNet batch {batch}: convolution and fully connected layers against the peak")
+        ax.set_title(f"AlexNet batch {batch}: convolution and fully connected layers against the peak"
+                     f"{jvm(ours)}")
         ax.grid(axis="y", alpha=0.3)
         ax.legend(ncol=3, fontsize="small", loc="upper right")
         top = max([peak or 0] + [y for _, _, ys in series for y in ys])
