@@ -41,7 +41,9 @@ class MaxPoolGradientTest extends BackendTestBase {
                 Arguments.of("3/2 pad 1", new PoolSpec(3, 2, 1), 2, 2, 6, 7),
                 Arguments.of("2/2", new PoolSpec(2, 2, 0), 1, 3, 6, 5),
                 Arguments.of("3/1 pad 1", new PoolSpec(3, 1, 1), 1, 2, 4, 5),
-                Arguments.of("5/3 pad 2", new PoolSpec(5, 3, 2), 1, 2, 9, 7));
+                Arguments.of("5/3 pad 2", new PoolSpec(5, 3, 2), 1, 2, 9, 7),
+                // pool5's planes: enough of them for the backend's 16-planes-at-once path, plus leftovers
+                Arguments.of("pool5-like 13x13, 40 planes", PoolSpec.overlapping(), 4, 10, 13, 13));
     }
 
     record Result(float[] y, float[] dx) {
@@ -171,44 +173,53 @@ class MaxPoolGradientTest extends BackendTestBase {
     }
 
     /**
-     * NaN and signed zeros, on a narrow plane (the backend's per-window search) and a wide one (its row kernels):
-     * a window holding NaN outputs NaN and sends its gradient to its first NaN in scan order; -0 and +0 are equal,
-     * so a window whose maximum is zero sends it to the first zero of either sign.
+     * NaN and signed zeros, on narrow planes (the backend takes 16 at a time as vector lanes, then the rest one by
+     * one) and on wide ones (its row kernels): a window holding NaN outputs NaN and sends its gradient to its first
+     * NaN in scan order; -0 and +0 are equal, so a window whose maximum is zero sends it to the first zero of
+     * either sign. Every plane holds the same pattern and gets its own gradient values.
      */
     @ParameterizedTest(name = "width {0}")
     @org.junit.jupiter.params.provider.ValueSource(ints = {7, 41})
     void nanAndSignedZeroFollowScanOrder(int w) {
         PoolSpec s = PoolSpec.overlapping();
         int h = 5;
-        float[] x = new float[h * w];
-        java.util.Arrays.fill(x, -1f);
+        int planes = 37;
+        float[] plane = new float[h * w];
+        java.util.Arrays.fill(plane, -1f);
         // window (0,0) covers rows 0-2, columns 0-2: NaN at (1,2) then (2,0): the first in scan order is (1,2)
-        x[w + 2] = Float.NaN;
-        x[2 * w] = Float.NaN;
-        // window (0,4) covers columns 4-6: -0 at (0,5) before +0 at (1,4)
-        x[5] = -0f;
-        x[w + 4] = 0f;
-        int[] shape = {1, 1, h, w};
+        plane[w + 2] = Float.NaN;
+        plane[2 * w] = Float.NaN;
+        // window (0,2) covers columns 4-6: -0 at (0,5) before +0 at (1,4)
+        plane[5] = -0f;
+        plane[w + 4] = 0f;
         int ow = s.out(w);
-        float[] dy = new float[2 * ow];
+        int outs = 2 * ow;
+        float[] x = new float[planes * h * w];
+        float[] dy = new float[planes * outs];
+        for (int p = 0; p < planes; p++) {
+            System.arraycopy(plane, 0, x, p * h * w, h * w);
+        }
         for (int i = 0; i < dy.length; i++) {
             dy[i] = i + 1;
         }
-        Result r = run(s, x, dy, shape);
-        assertEquals(Float.NaN, r.y[0], "window (0,0) holds NaN");
-        assertEquals(Float.NaN, r.y[ow], "window (1,0) holds the NaN at (2,0)");
-        assertEquals(0f, r.y[2], "window (0,2)'s maximum is the zero at (1,4)");
-        float[] expected = new float[h * w];
-        expected[w + 2] += dy[0]; // (0,0): first NaN (1,2)
-        expected[w + 2] += dy[1]; // (0,1) covers columns 2-4: (1,2) is NaN too, and first
-        expected[5] += dy[2]; // (0,2) columns 4-6: -0 at (0,5) comes before +0 at (1,4)
-        expected[2 * w] += dy[ow]; // (1,0) rows 2-4, columns 0-2: NaN at (2,0)
-        for (int j = 3; j < ow; j++) {
-            expected[2 * j] += dy[j]; // all -1: the top-left of each window
-        }
-        expected[2 * w + 2] += dy[ow + 1]; // (1,1) rows 2-4, columns 2-4: all -1 -> (2,2)
-        for (int j = 2; j < ow; j++) {
-            expected[2 * w + 2 * j] += dy[ow + j];
+        Result r = run(s, x, dy, new int[] {1, planes, h, w});
+        float[] expected = new float[x.length];
+        for (int p = 0; p < planes; p++) {
+            int in = p * h * w;
+            int o = p * outs;
+            assertEquals(Float.NaN, r.y[o], "plane " + p + ": window (0,0) holds NaN");
+            assertEquals(Float.NaN, r.y[o + ow], "plane " + p + ": window (1,0) holds the NaN at (2,0)");
+            assertEquals(0f, r.y[o + 2], "plane " + p + ": window (0,2)'s maximum is +0");
+            expected[in + w + 2] += dy[o]; // (0,0): first NaN (1,2)
+            expected[in + w + 2] += dy[o + 1]; // (0,1) covers columns 2-4: (1,2) is NaN too, and first
+            expected[in + 5] += dy[o + 2]; // (0,2) columns 4-6: -0 at (0,5) comes before +0 at (1,4)
+            for (int j = 3; j < ow; j++) {
+                expected[in + 2 * j] += dy[o + j]; // all -1: the top-left of each window
+            }
+            expected[in + 2 * w] += dy[o + ow]; // (1,0) rows 2-4, columns 0-2: NaN at (2,0)
+            for (int j = 1; j < ow; j++) {
+                expected[in + 2 * w + 2 * j] += dy[o + ow + j]; // all -1 -> top-left
+            }
         }
         assertArrayEquals(expected, r.dx);
     }

@@ -2,6 +2,7 @@ package io.github.alexnetjava.backend.cpu;
 
 import io.github.alexnetjava.backend.PoolSpec;
 import io.github.alexnetjava.backend.cpu.vector.ElementwiseKernels;
+import io.github.alexnetjava.backend.cpu.vector.PoolKernels;
 
 import java.util.Arrays;
 
@@ -14,17 +15,20 @@ import java.util.Arrays;
  * <p>Backward routes each gradient to the window's first maximum in row-major scan order (as PyTorch's CPU
  * kernel), recomputed rather than stored: the vertical step keeps each column's maximum and the first row that
  * holds it, the horizontal step picks the largest column maximum, earliest row first, then earliest column.
- * Narrow planes instead search each window for the first element equal to its output. Windows whose output is NaN
- * go to their first NaN.
+ * Narrow planes (pool5) instead take 16 planes at a time as vector lanes and compare window positions directly.
+ * Windows whose output is NaN go to their first NaN.
  */
 final class CpuMaxPool {
     private static final ElementwiseKernels K = ElementwiseKernels.get();
+    private static final PoolKernels P = PoolKernels.get();
+    private static final int LANES = PoolKernels.LANES;
     private static final int MAX = 0;
     private static final int ROW = 1;
+    private static final int LANED = 2;
     /**
-     * Planes at most this wide take {@link #backwardPlaneDirect} ({@code alexnet.pool.directWidth}): pool5's 13
-     * (3.4 -> 1.6 ms per batch of 64). At pool1's 55 it was slower (20 -> 33 ms); the forward pass keeps the row
-     * path everywhere (a direct max per window was 1.3 -> 7.7 ms for pool5, one dependent max after another).
+     * Planes at most this wide take {@link #backwardPlanesLaned} ({@code alexnet.pool.directWidth}): pool5's 13,
+     * where the row kernels' 16-lane vectors are all tail (bench --layers: 3.4 -> 2.4 ms at batch 64, 9.8 -> 4.3
+     * at 128). The forward pass keeps the row path (a direct max per window was 1.3 -> 7.7 ms for pool5).
      */
     private static final int DIRECT_WIDTH = 16;
     private final WorkerPool pool;
@@ -33,7 +37,7 @@ final class CpuMaxPool {
 
     CpuMaxPool(WorkerPool pool) {
         this.pool = pool;
-        this.ws = new Workspace(pool.threads(), 2);
+        this.ws = new Workspace(pool.threads(), 3);
         this.keys = new long[pool.threads()][];
     }
 
@@ -112,7 +116,14 @@ final class CpuMaxPool {
         boolean direct = w <= directWidth();
         pool.parallelFor(shape[0] * shape[1], (worker, start, end) -> {
             if (direct) {
-                for (int plane = start; plane < end; plane++) {
+                int plane = start;
+                if (end - start >= LANES) {
+                    Laned scratch = new Laned(ws.floats(worker, LANED, LANES * h * w), s.kernel());
+                    for (; plane + LANES <= end; plane += LANES) {
+                        backwardPlanesLaned(s, x, plane, h, w, y, dy, oh, ow, dx, scratch);
+                    }
+                }
+                for (; plane < end; plane++) {
                     backwardPlaneDirect(s, x, plane * h * w, h, w, y, dy, plane * oh * ow, oh, ow, dx);
                 }
                 return;
@@ -163,16 +174,15 @@ final class CpuMaxPool {
     }
 
     /**
-     * Backward for narrow planes (pool5: 13 wide), where the row kernels' vectors would be all tail: each window is
-     * searched in row-major order for the first element equal to its forward output, which is its first maximum
-     * ({@code -0 == +0}, as {@link #key} folds them). Usually a short, well-predicted scan with an early exit.
+     * Backward for a narrow plane left over after {@link #backwardPlanesLaned}: each window scanned in row-major
+     * order, a later element replacing the maximum only when strictly greater (the first maximum wins; -0 and +0
+     * tie, as {@link #key} folds them).
      */
     private static void backwardPlaneDirect(PoolSpec s, float[] x, int in, int h, int w, float[] y, float[] dy,
             int out, int oh, int ow, float[] dx) {
         int k = s.kernel();
         int st = s.stride();
         int pad = s.padding();
-        // Zeroed plane by plane, just before its gradients land (in cache), not the whole range up front.
         Arrays.fill(dx, in, in + h * w, 0f);
         for (int i = 0; i < oh; i++) {
             int r0 = Math.max(i * st - pad, 0);
@@ -181,25 +191,92 @@ final class CpuMaxPool {
                 int c0 = Math.max(j * st - pad, 0);
                 int c1 = Math.min(j * st - pad + k, w);
                 int o = out + i * ow + j;
-                float m = y[o];
-                int target = m != m ? firstNaN(x, in, w, r0, r1, c0, c1) : firstEqual(x, in, w, r0, r1, c0, c1, m);
+                int target;
+                if (y[o] != y[o]) {
+                    target = firstNaN(x, in, w, r0, r1, c0, c1);
+                } else {
+                    target = in + r0 * w + c0;
+                    float best = x[target];
+                    for (int r = r0; r < r1; r++) {
+                        for (int c = r == r0 ? c0 + 1 : c0; c < c1; c++) {
+                            int idx = in + r * w + c;
+                            if (x[idx] > best) {
+                                best = x[idx];
+                                target = idx;
+                            }
+                        }
+                    }
+                }
                 dx[target] += dy[o];
             }
         }
     }
 
-    private static int firstEqual(float[] x, int in, int w, int r0, int r1, int c0, int c1, float m) {
-        for (int r = r0; r < r1; r++) {
-            int base = in + r * w;
-            for (int c = c0; c < c1; c++) {
-                if (x[base + c] == m) {
-                    return base + c;
+    /**
+     * {@link PoolKernels#LANES} narrow planes from {@code plane0} at once, the planes as vector lanes: interleaved
+     * plane-innermost into {@code xi}, each window's first maximum found for all of them by compares and blends
+     * (no data-dependent branch, so the time does not depend on where the maxima are), then the gradients routed
+     * one by one. Same routing as {@link #backwardPlaneDirect}; NaN windows go to their first NaN.
+     */
+    private static void backwardPlanesLaned(PoolSpec s, float[] x, int plane0, int h, int w, float[] y, float[] dy,
+            int oh, int ow, float[] dx, Laned scratch) {
+        int hw = h * w;
+        int in0 = plane0 * hw;
+        int out0 = plane0 * oh * ow;
+        float[] xi = scratch.xi;
+        int[] pos = scratch.pos;
+        float[] at = scratch.at;
+        // Plane by plane, reading each in order: the hardware prefetcher follows that, while gathering one
+        // position of 16 planes at a time (the Winograd kernel's interleave) waited on memory at batch 128
+        // (pool5 backward 8.5-9.8 ms against 2.6-2.8 at batch 64, whose tensors fit in L3).
+        for (int l = 0; l < LANES; l++) {
+            int src = in0 + l * hw;
+            for (int q = 0; q < hw; q++) {
+                xi[q * LANES + l] = x[src + q];
+            }
+        }
+        Arrays.fill(dx, in0, in0 + LANES * hw, 0f);
+        int k = s.kernel();
+        int st = s.stride();
+        int pad = s.padding();
+        for (int i = 0; i < oh; i++) {
+            int r0 = Math.max(i * st - pad, 0);
+            int r1 = Math.min(i * st - pad + k, h);
+            for (int j = 0; j < ow; j++) {
+                int c0 = Math.max(j * st - pad, 0);
+                int c1 = Math.min(j * st - pad + k, w);
+                int n = 0;
+                for (int r = r0; r < r1; r++) {
+                    for (int c = c0; c < c1; c++) {
+                        pos[n++] = (r * w + c) * LANES;
+                    }
+                }
+                P.firstMax(xi, pos, n, at);
+                int o = i * ow + j;
+                for (int l = 0; l < LANES; l++) {
+                    int in = in0 + l * hw;
+                    int ol = out0 + l * oh * ow + o;
+                    float m = y[ol];
+                    int target = m != m ? firstNaN(x, in, w, r0, r1, c0, c1) : in + (int) at[l] / LANES;
+                    dx[target] += dy[ol];
                 }
             }
         }
-        throw new IllegalStateException("max-pool backward: no input equals its window's output " + m
-                + "; was the input modified between forward and backward?");
     }
+
+    /** One worker's scratch for {@link #backwardPlanesLaned}. */
+    private static final class Laned {
+        final float[] xi;
+        final int[] pos;
+        final float[] at = new float[LANES];
+
+        Laned(float[] xi, int kernel) {
+            this.xi = xi;
+            this.pos = new int[kernel * kernel];
+        }
+    }
+
+
 
     /**
      * A key whose numeric order is the first-maximum order: the value (made order-preserving as an int, with -0

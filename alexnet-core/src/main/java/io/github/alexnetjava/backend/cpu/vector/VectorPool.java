@@ -1,0 +1,34 @@
+package io.github.alexnetjava.backend.cpu.vector;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/** {@link PoolKernels} with the Vector API: a compare and two blends per window position for all the lanes. */
+final class VectorPool implements PoolKernels {
+    // The same species as the other kernels': a second float vector shape in one JVM made JDK 17's C2 give up its
+    // vector intrinsics (see docs/performance.md).
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.length() > LANES
+            ? FloatVector.SPECIES_512 : FloatVector.SPECIES_PREFERRED;
+
+    @Override
+    public void firstMax(float[] xi, int[] pos, int n, float[] at) {
+        for (int l = 0; l < LANES; l += S.length()) {
+            firstMax(xi, pos, n, at, l);
+        }
+    }
+
+    // One flat loop carrying the vectors: carried across a loop nest, C2 boxed them (see the GEMM kernels).
+    private static void firstMax(float[] xi, int[] pos, int n, float[] at, int l) {
+        FloatVector best = FloatVector.fromArray(S, xi, pos[0] + l);
+        FloatVector where = FloatVector.broadcast(S, (float) pos[0]);
+        for (int t = 1; t < n; t++) {
+            FloatVector v = FloatVector.fromArray(S, xi, pos[t] + l);
+            VectorMask<Float> larger = v.compare(VectorOperators.GT, best);
+            best = best.blend(v, larger);
+            where = where.blend((float) pos[t], larger);
+        }
+        where.intoArray(at, l);
+    }
+}
