@@ -224,6 +224,38 @@ class MaxPoolGradientTest extends BackendTestBase {
         assertArrayEquals(expected, r.dx);
     }
 
+    /**
+     * Ties and scattered NaN over enough narrow planes for the backend's 16-planes-at-once path and its leftovers
+     * (width 13), and over wide ones (27): routed as the reference routes them, also when the backward pass gets a
+     * copy of the forward output rather than the array the forward pass wrote (a backend may not rely on it).
+     */
+    @ParameterizedTest(name = "width {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {13, 27})
+    void tiesAndNaNRouteLikeTheReferenceOnManyPlanes(int w) {
+        PoolSpec s = PoolSpec.overlapping();
+        int[] xShape = {3, 13, 11, w};
+        int[] yShape = s.outputShape("test", xShape);
+        Random rng = new Random(41);
+        float[] x = new float[size(xShape)];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rng.nextInt(50) == 0 ? Float.NaN : rng.nextInt(3) - 1;
+        }
+        float[] dy = gaussian(rng, size(yShape), 1.0);
+        Tensor xt = b.fromArray(x, xShape);
+        Tensor y = b.allocate(yShape);
+        b.maxPoolForward(s, xt, y);
+        Tensor dyt = b.fromArray(dy, yShape);
+        Tensor dx = b.allocate(xShape);
+        b.maxPoolBackward(s, xt, y, dyt, dx);
+        Tensor dx2 = b.allocate(xShape);
+        b.fill(dx2, 3f);
+        b.maxPoolBackward(s, xt, b.fromArray(y.toArray(), yShape), dyt, dx2);
+        assertArrayEquals(dx.toArray(), dx2.toArray(), "routes recomputed for a copy of y");
+        // Where two windows route to the same element the float sum may round differently from the double one.
+        assertClose("first maximum (or first NaN) in scan order", dx.toArray(),
+                ReferenceOps.maxPoolBackwardFirstMax(s, d(x), 3, 13, 11, w, d(dy)), 1e-6);
+    }
+
     /** Negative control: a 1% error in the pooled gradient would be rejected. */
     @Test
     void comparisonRejectsOnePercentErrors() {

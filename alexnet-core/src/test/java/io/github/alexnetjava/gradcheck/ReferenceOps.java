@@ -243,6 +243,7 @@ public final class ReferenceOps {
                     for (int ox = 0; ox < ow; ox++) {
                         double best = Double.NEGATIVE_INFINITY;
                         int bestIdx = -1;
+                        int nanIdx = -1; // a window holding NaN routes to its first NaN
                         for (int ky = 0; ky < s.kernel(); ky++) {
                             int iy = oy * s.stride() - s.padding() + ky;
                             for (int kx = 0; kx < s.kernel(); kx++) {
@@ -251,13 +252,16 @@ public final class ReferenceOps {
                                     continue; // -inf padding never wins
                                 }
                                 int i = idx4(b, ch, iy, ix, c, h, w);
+                                if (Double.isNaN(x[i]) && nanIdx < 0) {
+                                    nanIdx = i;
+                                }
                                 if (bestIdx < 0 || x[i] > best) {
                                     best = x[i];
                                     bestIdx = i;
                                 }
                             }
                         }
-                        arg[idx4(b, ch, oy, ox, c, oh, ow)] = bestIdx;
+                        arg[idx4(b, ch, oy, ox, c, oh, ow)] = nanIdx >= 0 ? nanIdx : bestIdx;
                     }
                 }
             }
