@@ -54,29 +54,36 @@ class ConcurrencyTest {
         TowerConfig cfg = TowerConfig.tiny(10);
         try (DeviceGroup g = DeviceGroup.cpu(2)) {
             ModelParallelAlexNet split = ModelParallelAlexNet.create(g, cfg, Connectivity.PAPER, 1);
-            Tensor x = SplitAssert.randomImages(g.device(0), 8, cfg.inputShape(), 2);
-            int[] labels = SplitAssert.randomLabels(8, 10, 3);
-            split.setTracing(true);
-            for (int i = 0; i < 12; i++) {
-                split.computeGradients(x, labels, i);
-            }
-            List<StageTrace> t = split.trace();
-            for (StageTrace s : t) {
-                assertEquals(DeviceGroup.threadName(s.device()), s.thread(), s.toString());
-            }
+            // 64 images, so that a conv stage takes milliseconds: with 8 (well under a millisecond) a full-suite
+            // run on JDK 25 on the 2-core build machine saw all 48 pairs run one after the other, the JIT's
+            // compiler threads holding a core while device 1 waited for its time slice.
+            int n = 64;
+            Tensor x = SplitAssert.randomImages(g.device(0), n, cfg.inputShape(), 2);
+            int[] labels = SplitAssert.randomLabels(n, 10, 3);
             long overlapping = 0;
-            for (StageTrace a : t) {
-                for (StageTrace b : t) {
-                    if (a.device() == 0 && b.device() == 1 && a.stage().equals(b.stage())
-                            && a.stage().startsWith("conv") && a.forward() == b.forward() && a.overlaps(b)) {
-                        overlapping++;
+            List<StageTrace> t = List.of();
+            // Up to three rounds of 12 steps: the scheduler decides, so a round without overlap is retried, and
+            // three in a row would mean the towers do not run at once.
+            for (int round = 0; round < 3 && overlapping == 0; round++) {
+                split.setTracing(true);
+                for (int i = 0; i < 12; i++) {
+                    split.computeGradients(x, labels, i);
+                }
+                t = split.trace();
+                split.setTracing(false);
+                for (StageTrace s : t) {
+                    assertEquals(DeviceGroup.threadName(s.device()), s.thread(), s.toString());
+                }
+                for (StageTrace a : t) {
+                    for (StageTrace b : t) {
+                        if (a.device() == 0 && b.device() == 1 && a.stage().equals(b.stage())
+                                && a.stage().startsWith("conv") && a.forward() == b.forward() && a.overlaps(b)) {
+                            overlapping++;
+                        }
                     }
                 }
             }
-            // The conv stages take well under a millisecond to a few (the fc stages microseconds, too short to
-            // overlap reliably): of the 48 conv stage pairs (conv1, conv3; forward, backward; 12 steps) most overlap
-            // even on a loaded machine; demand one. With 4 steps (16 pairs) one full-suite run on the 2-core build
-            // machine saw none. DeviceGroup's latch test above proves the threads run at once deterministically.
+            // DeviceGroup's latch test above proves deterministically that the device threads run at once.
             assertTrue(overlapping >= 1, "no overlapping conv stage pairs in " + t);
         }
     }
