@@ -27,8 +27,8 @@ final class CpuMaxPool {
     private static final int LANED = 2;
     /**
      * Planes at most this wide take {@link #backwardPlanesLaned} ({@code alexnet.pool.directWidth}): pool5's 13,
-     * where the row kernels' 16-lane vectors are all tail (bench --layers: 3.4 -> 2.4 ms at batch 64, 9.8 -> 4.3
-     * at 128). The forward pass keeps the row path (a direct max per window was 1.3 -> 7.7 ms for pool5).
+     * where the row kernels' 16-lane vectors are all tail (bench --layers: 3.4 -> 2.2-2.5 ms at batch 64, 9.8 ->
+     * 4.3-4.5 at 128). The forward pass keeps the row path (a direct max per window was 1.3 -> 7.7 ms for pool5).
      */
     private static final int DIRECT_WIDTH = 16;
     private final WorkerPool pool;
@@ -77,7 +77,7 @@ final class CpuMaxPool {
         }
     }
 
-    /** Planes at most this wide take {@link #backwardPlaneDirect} (read per call, so benchmarks can compare both). */
+    /** {@link #DIRECT_WIDTH}, or the property (read per call, so benchmarks can compare both paths). */
     private static int directWidth() {
         return Integer.getInteger("alexnet.pool.directWidth", DIRECT_WIDTH);
     }
@@ -275,8 +275,6 @@ final class CpuMaxPool {
             this.pos = new int[kernel * kernel];
         }
     }
-
-
 
     /**
      * A key whose numeric order is the first-maximum order: the value (made order-preserving as an int, with -0

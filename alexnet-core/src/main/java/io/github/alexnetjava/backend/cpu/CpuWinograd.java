@@ -189,6 +189,16 @@ final class CpuWinograd {
             return (tiles() + blocks - 1) / blocks;
         }
 
+        /** Columns of a full block's GEMMs: tiles per block times lanes. */
+        int blockColumns() {
+            return tilesPerBlock() * WinogradKernels.LANES;
+        }
+
+        /** Floats of one padded input plane with the lanes innermost ({@code [ph][pw][lane]}). */
+        int lanedPlane() {
+            return ph * pw * WinogradKernels.LANES;
+        }
+
         /** GEMM depth: input channels times filter pieces. */
         int depth() {
             return sub * sub * cin;
@@ -305,9 +315,9 @@ final class CpuWinograd {
         int lanes = WinogradKernels.LANES;
         int tiles = p.tiles();
         int perBlock = p.tilesPerBlock();
-        int colsMax = perBlock * lanes;
+        int colsMax = p.blockColumns();
         int depth = p.depth();
-        int planeSize = p.ph * p.pw * lanes;
+        int planeSize = p.lanedPlane();
         float[] xt = ws.floats(worker, XT, p.cin * planeSize);
         // V straight in the GEMM's packed-B layout when it fits one block: the GEMM then skips its packing pass
         // (with 48-128 GEMM rows, as many multiply-adds per packed element, that pass is a large share).
@@ -360,9 +370,9 @@ final class CpuWinograd {
         int lanes = WinogradKernels.LANES;
         int tiles = p.tiles();
         int perBlock = p.tilesPerBlock();
-        int colsMax = perBlock * lanes;
+        int colsMax = p.blockColumns();
         int depth = p.depth();
-        int planeSize = p.ph * p.pw * lanes;
+        int planeSize = p.lanedPlane();
         int gradPlane = 4 * p.th * p.tw * lanes;
         float[] xt = ws.floats(worker, XT, p.cin * planeSize);
         float[] dyt = ws.floats(worker, DYT, p.cout * gradPlane);
@@ -408,7 +418,7 @@ final class CpuWinograd {
      */
     private static void transformInput(Plan p, float[] xt, int t0, int nt, int width, int stride, float[] v) {
         int lanes = WinogradKernels.LANES;
-        int planeSize = p.ph * p.pw * lanes;
+        int planeSize = p.lanedPlane();
         int rowStride = p.pw * lanes;
         int depth = p.depth();
         // Tiles outer, rows inner: each of the 16 matrices then receives one sequential stream per tile (a sliver's
@@ -471,7 +481,7 @@ final class CpuWinograd {
      */
     private static void gatherInput(Plan p, float[] x, int i, int cnt, int grp, int inImage, float[] xt) {
         int lanes = WinogradKernels.LANES;
-        int planeSize = p.ph * p.pw * lanes;
+        int planeSize = p.lanedPlane();
         if (cnt < lanes) {
             Arrays.fill(xt, 0, p.cin * planeSize, 0f);
         } else {
