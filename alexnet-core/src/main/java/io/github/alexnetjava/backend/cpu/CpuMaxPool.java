@@ -15,7 +15,8 @@ import java.util.Arrays;
  * <p>Backward routes each gradient to the window's first maximum in row-major scan order (as PyTorch's CPU
  * kernel), recomputed rather than stored: the vertical step keeps each column's maximum and the first row that
  * holds it, the horizontal step picks the largest column maximum, earliest row first, then earliest column.
- * Narrow planes (pool5) instead take 16 planes at a time as vector lanes and compare window positions directly.
+ * Narrow planes (pool5) instead take up to 16 planes at a time as vector lanes and compare window positions
+ * directly.
  * Windows whose output is NaN go to their first NaN.
  */
 final class CpuMaxPool {
@@ -116,15 +117,9 @@ final class CpuMaxPool {
         boolean direct = w <= directWidth();
         pool.parallelFor(shape[0] * shape[1], (worker, start, end) -> {
             if (direct) {
-                int plane = start;
-                if (end - start >= LANES) {
-                    Laned scratch = new Laned(ws.floats(worker, LANED, LANES * h * w), s.kernel());
-                    for (; plane + LANES <= end; plane += LANES) {
-                        backwardPlanesLaned(s, x, plane, h, w, y, dy, oh, ow, dx, scratch);
-                    }
-                }
-                for (; plane < end; plane++) {
-                    backwardPlaneDirect(s, x, plane * h * w, h, w, y, dy, plane * oh * ow, oh, ow, dx);
+                Laned scratch = new Laned(ws.floats(worker, LANED, LANES * h * w), s.kernel());
+                for (int plane = start; plane < end; plane += LANES) {
+                    backwardPlanesLaned(s, x, plane, Math.min(LANES, end - plane), h, w, y, dy, oh, ow, dx, scratch);
                 }
                 return;
             }
@@ -174,52 +169,14 @@ final class CpuMaxPool {
     }
 
     /**
-     * Backward for a narrow plane left over after {@link #backwardPlanesLaned}: each window scanned in row-major
-     * order, a later element replacing the maximum only when strictly greater (the first maximum wins; -0 and +0
-     * tie, as {@link #key} folds them).
+     * Up to {@link PoolKernels#LANES} narrow planes from {@code plane0} at once ({@code count} of them), the planes
+     * as vector lanes: interleaved plane-innermost into {@code xi}, each window's first maximum found for all of
+     * them by compares and blends (no data-dependent branch, so the time does not depend on where the maxima are),
+     * then the gradients routed one by one. The first maximum in scan order wins (-0 and +0 tie, as {@link #key}
+     * folds them); NaN windows go to their first NaN. Lanes past {@code count} hold stale values and are ignored.
      */
-    private static void backwardPlaneDirect(PoolSpec s, float[] x, int in, int h, int w, float[] y, float[] dy,
-            int out, int oh, int ow, float[] dx) {
-        int k = s.kernel();
-        int st = s.stride();
-        int pad = s.padding();
-        Arrays.fill(dx, in, in + h * w, 0f);
-        for (int i = 0; i < oh; i++) {
-            int r0 = Math.max(i * st - pad, 0);
-            int r1 = Math.min(i * st - pad + k, h);
-            for (int j = 0; j < ow; j++) {
-                int c0 = Math.max(j * st - pad, 0);
-                int c1 = Math.min(j * st - pad + k, w);
-                int o = out + i * ow + j;
-                dx[y[o] != y[o] ? firstNaN(x, in, w, r0, r1, c0, c1) : firstMax(x, in, w, r0, r1, c0, c1)] += dy[o];
-            }
-        }
-    }
-
-    /** The index of a window's first maximum, scanning in row-major order (the window holds no NaN). */
-    private static int firstMax(float[] x, int in, int w, int r0, int r1, int c0, int c1) {
-        int target = in + r0 * w + c0;
-        float best = x[target];
-        for (int r = r0; r < r1; r++) {
-            for (int c = r == r0 ? c0 + 1 : c0; c < c1; c++) {
-                int idx = in + r * w + c;
-                if (x[idx] > best) {
-                    best = x[idx];
-                    target = idx;
-                }
-            }
-        }
-        return target;
-    }
-
-    /**
-     * {@link PoolKernels#LANES} narrow planes from {@code plane0} at once, the planes as vector lanes: interleaved
-     * plane-innermost into {@code xi}, each window's first maximum found for all of them by compares and blends
-     * (no data-dependent branch, so the time does not depend on where the maxima are), then the gradients routed
-     * one by one. Same routing as {@link #backwardPlaneDirect}; NaN windows go to their first NaN.
-     */
-    private static void backwardPlanesLaned(PoolSpec s, float[] x, int plane0, int h, int w, float[] y, float[] dy,
-            int oh, int ow, float[] dx, Laned scratch) {
+    private static void backwardPlanesLaned(PoolSpec s, float[] x, int plane0, int count, int h, int w, float[] y,
+            float[] dy, int oh, int ow, float[] dx, Laned scratch) {
         int hw = h * w;
         int in0 = plane0 * hw;
         int out0 = plane0 * oh * ow;
@@ -229,13 +186,13 @@ final class CpuMaxPool {
         // Plane by plane, reading each in order: the hardware prefetcher follows that, while gathering one
         // position of 16 planes at a time (the Winograd kernel's interleave) waited on memory once the tensors
         // outgrew the L3 (pool5 backward at batch 128 in isolation: 8.5-9.8 ms against 5.3-6.2 this way).
-        for (int l = 0; l < LANES; l++) {
+        for (int l = 0; l < count; l++) {
             int src = in0 + l * hw;
             for (int q = 0; q < hw; q++) {
                 xi[q * LANES + l] = x[src + q];
             }
         }
-        Arrays.fill(dx, in0, in0 + LANES * hw, 0f);
+        Arrays.fill(dx, in0, in0 + count * hw, 0f);
         int k = s.kernel();
         int st = s.stride();
         int pad = s.padding();
@@ -253,7 +210,7 @@ final class CpuMaxPool {
                 }
                 P.firstMax(xi, pos, n, at);
                 int o = i * ow + j;
-                for (int l = 0; l < LANES; l++) {
+                for (int l = 0; l < count; l++) {
                     int in = in0 + l * hw;
                     int ol = out0 + l * oh * ow + o;
                     float m = y[ol];
