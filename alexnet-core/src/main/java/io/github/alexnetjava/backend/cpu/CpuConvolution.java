@@ -38,6 +38,8 @@ final class CpuConvolution {
     static final int BATCH_COLS = Integer.getInteger("alexnet.conv.batchCols", 384);
     /** Default im2col tile width for large images (0: no tiling). */
     static final int TILE_COLS = Integer.getInteger("alexnet.conv.tileCols", 1024);
+    /** Floats of padding after each row of a filter-gradient tile's column matrix (one cache line). */
+    private static final int COL_ROW_PAD = 16;
 
     private final WorkerPool pool;
     private final Workspace ws;
@@ -349,17 +351,20 @@ final class CpuConvolution {
         }
         int tile = tileWidth(g);
         if (tile > 0) {
-            float[] col = ws.floats(worker, COL, g.kg * tile);
+            // The GEMM reads the column matrix's rows in place, eight at a time: a padded row stride keeps rows of a
+            // 1,024-position tile (4 KiB apart) from sharing L1 sets (FilterGradientBench, Java 17: 34.5 -> 33.8 ms).
+            int ld = tile + COL_ROW_PAD;
+            float[] col = ws.floats(worker, COL, g.kg * ld);
             float[] dwt = ws.floats(worker, DWT, g.m * g.kg);
             for (int i = s; i < e; i++) {
                 for (int grp = 0; grp < g.groups; grp++) {
                     int dyOff = (i * g.m + grp * g.mg) * p;
                     for (int j0 = 0; j0 < p; j0 += tile) {
                         int jw = Math.min(tile, p - j0);
-                        g.im2col(x, i, grp, j0, j0 + jw, col, 0, jw);
+                        g.im2col(x, i, grp, j0, j0 + jw, col, 0, ld);
                         float beta = i == s && j0 == 0 ? 0f : 1f;
                         // dW_g^T[Kg, Mg] (+)= col_tile [Kg, jw] * dY_g[:, tile]^T [jw, Mg] (see transposeInto)
-                        gemm(gemmPool, false, true, g.kg, g.mg, jw, col, 0, jw, dy, dyOff + j0, p, beta, dwt,
+                        gemm(gemmPool, false, true, g.kg, g.mg, jw, col, 0, ld, dy, dyOff + j0, p, beta, dwt,
                                 grp * g.mg * g.kg, g.mg);
                     }
                 }

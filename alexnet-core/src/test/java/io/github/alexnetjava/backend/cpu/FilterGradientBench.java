@@ -11,7 +11,10 @@ import java.util.Random;
  * between JVMs: run it under each, e.g. {@code java --add-modules jdk.incubator.vector -cp
  * alexnet-core/target/classes:alexnet-core/target/test-classes:SLF4J
  * io.github.alexnetjava.backend.cpu.FilterGradientBench [repetitions]} (default 12), where SLF4J is slf4j-api's
- * jar. Prints each repetition's milliseconds; the first few include the JIT's compilation.
+ * jar. Prints each repetition's milliseconds; the first few include the JIT's compilation. The GEMM reads the
+ * column matrix in place (the packing timed apart is then what it no longer does) unless
+ * {@code -Dalexnet.sgemm.inPlaceAMaxN=0}; {@code -Dbench.tile} sets the tile width (1,024) and {@code -Dbench.pad}
+ * the floats of padding after each column-matrix row (16, as {@link CpuConvolution}).
  */
 public final class FilterGradientBench {
     private FilterGradientBench() {
@@ -28,7 +31,7 @@ public final class FilterGradientBench {
         int p = oh * oh;
         int kg = c * k * k;
         int m = 96;
-        int tile = 1024;
+        int tile = Integer.getInteger("bench.tile", 1024);
         Random r = new Random(1);
         float[] x = new float[n * c * h * h];
         float[] dy = new float[n * m * p];
@@ -38,7 +41,8 @@ public final class FilterGradientBench {
         for (int i = 0; i < dy.length; i++) {
             dy[i] = r.nextFloat();
         }
-        float[] col = new float[kg * tile];
+        int pad = Integer.getInteger("bench.pad", 16);
+        float[] col = new float[kg * (tile + pad)];
         float[] dwt = new float[kg * m];
         float[] packed = new float[Sgemm.packedSize(kg, tile)];
         for (int rep = 0; rep < reps; rep++) {
@@ -50,18 +54,18 @@ public final class FilterGradientBench {
                     int jw = Math.min(tile, p - j0);
                     long t0 = System.nanoTime();
                     Im2col.im2col(x, i * c * h * h, c, h, h, k, k, stride, stride, 0, 0, oh, oh, j0, j0 + jw, col,
-                            0, jw);
+                            0, jw + pad);
                     long t1 = System.nanoTime();
-                    Sgemm.pack(false, kg, jw, col, 0, jw, packed);
+                    Sgemm.pack(false, kg, jw, col, 0, jw + pad, packed);
                     long t2 = System.nanoTime();
-                    Sgemm.sgemm(false, true, kg, m, jw, 1f, col, 0, jw, dy, i * m * p + j0, p, 1f, dwt, 0, m);
+                    Sgemm.sgemm(false, true, kg, m, jw, 1f, col, 0, jw + pad, dy, i * m * p + j0, p, 1f, dwt, 0, m);
                     long t3 = System.nanoTime();
                     unfold += t1 - t0;
                     pack += t2 - t1;
                     gemm += t3 - t2;
                 }
             }
-            System.out.printf("rep %2d: im2col %.1f ms, packing A alone %.1f ms, GEMM with its packing %.1f ms"
+            System.out.printf("rep %2d: im2col %.1f ms, packing A alone %.1f ms, GEMM %.1f ms"
                     + " (%.0f GFLOP/s)%n", rep, unfold / 1e6, pack / 1e6, gemm / 1e6, 2.0 * n * p * kg * m / gemm);
         }
     }

@@ -22,6 +22,12 @@ final class GemmDriver {
     final int kcMax;
     final int mcMax;
     final int ncMax;
+    /**
+     * Largest n for which full A slivers are read in place from A's rows instead of packed (when the kernel can):
+     * with few B slivers each packed A element would feed only a few tiles, so the packing (a transpose of A)
+     * costs more than reading eight rows directly; 0 disables.
+     */
+    final int inPlaceMaxN;
     private final ThreadLocal<Workspace> workspace = ThreadLocal.withInitial(Workspace::new);
 
     /** Per-thread pack buffers, grown on demand and then reused. */
@@ -32,7 +38,12 @@ final class GemmDriver {
     }
 
     GemmDriver(MicroKernel kernel, int kcMax, int mcMax, int ncMax) {
+        this(kernel, kcMax, mcMax, ncMax, Integer.getInteger("alexnet.sgemm.inPlaceAMaxN", 128));
+    }
+
+    GemmDriver(MicroKernel kernel, int kcMax, int mcMax, int ncMax, int inPlaceMaxN) {
         this.kernel = kernel;
+        this.inPlaceMaxN = kernel.readsRowsInPlace() ? inPlaceMaxN : 0;
         this.mr = kernel.mr;
         this.nr = kernel.nr;
         this.kcMax = kcMax;
@@ -74,7 +85,8 @@ final class GemmDriver {
         int mode = firstMode(beta);
         for (int ic = 0; ic < m; ic += mcMax) {
             int mc = Math.min(mcMax, m - ic);
-            macroKernel(mc, m, n, k, a.data, ic * k, bp, bpOff, alpha, beta, mode, c, cOff + ic * ldc, ldc, ws.tile);
+            macroKernel(mc, m, n, k, a.data, ic * k, null, 0, 0, bp, bpOff, alpha, beta, mode, c, cOff + ic * ldc,
+                    ldc, ws.tile);
         }
     }
 
@@ -138,6 +150,7 @@ final class GemmDriver {
         float[] bp = ws.b;
         float[] tile = ws.tile;
         int firstMode = firstMode(beta);
+        boolean inPlace = packed == null && !transA && n <= inPlaceMaxN;
         for (int jc = 0; jc < n; jc += ncMax) {
             int nc = Math.min(ncMax, n - jc);
             for (int pc = 0; pc < k; pc += kcStep) {
@@ -147,21 +160,33 @@ final class GemmDriver {
                 for (int ic = 0; ic < m; ic += mcMax) {
                     int mc = Math.min(mcMax, m - ic);
                     int apOff;
-                    if (packed == null) {
+                    if (inPlace) {
+                        // Full slivers are read from A's rows; only a last partial one is packed (zero-padded).
+                        int full = mc / mr * mr;
+                        if (full < mc) {
+                            packA(false, a, aOff, lda, ic + full, mc - full, pc, kc, ap, full * kc);
+                        }
+                        apOff = 0;
+                    } else if (packed == null) {
                         packA(transA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
                         apOff = 0;
                     } else {
                         apOff = pc * mPad + ic * kc;
                     }
-                    macroKernel(mc, m, nc, kc, ap, apOff, bp, 0, alpha, beta, mode, c, cOff + ic * ldc + jc, ldc,
-                            tile);
+                    macroKernel(mc, m, nc, kc, ap, apOff, inPlace ? a : null, aOff + ic * lda + pc, lda, bp, 0,
+                            alpha, beta, mode, c, cOff + ic * ldc + jc, ldc, tile);
                 }
             }
         }
     }
 
-    private void macroKernel(int mc, int mTotal, int nc, int kc, float[] ap, int apOff, float[] bp, int bpOff,
-            float alpha, float beta, int mode, float[] c, int cBase, int ldc, float[] tile) {
+    /**
+     * Tiles of one A block against one packed B block. A's full slivers come from the packed {@code ap} or, when
+     * {@code aRows} is not null, straight from A's rows ({@code aRows[aRow0 + i*lda + p]}, row i of the block).
+     */
+    private void macroKernel(int mc, int mTotal, int nc, int kc, float[] ap, int apOff, float[] aRows, int aRow0,
+            int lda, float[] bp, int bpOff, float alpha, float beta, int mode, float[] c, int cBase, int ldc,
+            float[] tile) {
         MicroKernel kern = kernel;
         int mr = this.mr;
         int nr = this.nr;
@@ -182,7 +207,20 @@ final class GemmDriver {
                 int cRow = cBase + ir * ldc;
                 int cols = Math.min(nr, nc - jr);
                 int bi = bpOff + jr * kc;
-                if (rows == mr && cols == nr) {
+                if (aRows != null && rows == mr) {
+                    int ar = aRow0 + ir * lda;
+                    if (cols == nr && direct) {
+                        kern.runRows(kc, aRows, ar, lda, bp, bi, c, cRow + jr, ldc);
+                    } else {
+                        // B is zero-padded past nc, so a full-width tile is also right for a partial one.
+                        kern.runRows(kc, aRows, ar, lda, bp, bi, tile, 0, nr);
+                        if (cols == nr) {
+                            kern.merge(tile, c, cRow + jr, ldc, alpha, beta, mode);
+                        } else {
+                            kern.mergePartial(tile, rows, cols, c, cRow + jr, ldc, alpha, beta, mode);
+                        }
+                    }
+                } else if (rows == mr && cols == nr) {
                     if (direct) {
                         kern.run(kc, ap, ai, bp, bi, c, cRow + jr, ldc);
                     } else {

@@ -43,6 +43,20 @@ abstract class MicroKernel {
         return false;
     }
 
+    /**
+     * Optional variant of {@link #run} that reads a full A sliver in place from {@code mr} rows,
+     * {@code a[ai + i*lda + p]}, instead of from a packed sliver; same arithmetic per element. Returns false when
+     * not implemented ({@link #readsRowsInPlace} tells ahead).
+     */
+    boolean runRows(int kc, float[] a, int ai, int lda, float[] b, int bi, float[] c, int ci, int ldc) {
+        return false;
+    }
+
+    /** Whether {@link #runRows} is implemented. */
+    boolean readsRowsInPlace() {
+        return false;
+    }
+
     /** Merges a full raw tile {@code t[i*nr + j]} into {@code c[ci + i*ldc + j]}. */
     void merge(float[] t, float[] c, int ci, int ldc, float alpha, float beta, int mode) {
         mergePartial(t, mr, nr, c, ci, ldc, alpha, beta, mode);

@@ -69,6 +69,12 @@ public final class Sgemm {
         return new GemmDriver(VectorKernels.create(shape), kc, mc, nc);
     }
 
+    /** The same with an explicit limit for reading A in place ({@link GemmDriver#inPlaceMaxN}; tests). */
+    static GemmDriver driver(String vectorShape, int kc, int mc, int nc, int inPlaceMaxN) {
+        MicroKernel kernel = vectorShape == null ? new ScalarKernel() : driver(vectorShape, kc, mc, nc).kernel;
+        return new GemmDriver(kernel, kc, mc, nc, inPlaceMaxN);
+    }
+
     /** The Vector API driver, or null when the Vector API is off (tests). */
     static GemmDriver vectorDriverOrNull() {
         return VECTOR;

@@ -437,6 +437,79 @@ final class VectorKernels {
         }
 
         @Override
+        boolean readsRowsInPlace() {
+            return true;
+        }
+
+        @Override
+        boolean runRows(int kc, float[] a, int ai, int lda, float[] b, int bi, float[] c, int ci, int ldc) {
+            FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+            FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+            FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+            FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+            FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+            int a0 = ai;
+            int a1 = a0 + lda;
+            int a2 = a1 + lda;
+            int a3 = a2 + lda;
+            int a4 = a3 + lda;
+            int a5 = a4 + lda;
+            int a6 = a5 + lda;
+            int a7 = a6 + lda;
+            int pb = bi;
+            for (int p = 0; p < kc; p++) {
+                FloatVector b0 = FloatVector.fromArray(S, b, pb);
+                FloatVector b1 = FloatVector.fromArray(S, b, pb + 1 * LANES);
+                FloatVector x;
+                x = FloatVector.broadcast(S, a[a0 + p]);
+                c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, a[a1 + p]);
+                c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(S, a[a2 + p]);
+                c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(S, a[a3 + p]);
+                c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+                x = FloatVector.broadcast(S, a[a4 + p]);
+                c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+                x = FloatVector.broadcast(S, a[a5 + p]);
+                c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+                x = FloatVector.broadcast(S, a[a6 + p]);
+                c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+                x = FloatVector.broadcast(S, a[a7 + p]);
+                c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+                pb += 2 * LANES;
+            }
+            int r0 = ci;
+            int r1 = ci + 1 * ldc;
+            int r2 = ci + 2 * ldc;
+            int r3 = ci + 3 * ldc;
+            int r4 = ci + 4 * ldc;
+            int r5 = ci + 5 * ldc;
+            int r6 = ci + 6 * ldc;
+            int r7 = ci + 7 * ldc;
+            c00.intoArray(c, r0);
+            c01.intoArray(c, r0 + 1 * LANES);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + 1 * LANES);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + 1 * LANES);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + 1 * LANES);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + 1 * LANES);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + 1 * LANES);
+            c60.intoArray(c, r6);
+            c61.intoArray(c, r6 + 1 * LANES);
+            c70.intoArray(c, r7);
+            c71.intoArray(c, r7 + 1 * LANES);
+            return true;
+        }
+
+        @Override
         boolean runNarrow(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc) {
             FloatVector c00 = FloatVector.zero(S);
             FloatVector c10 = FloatVector.zero(S);

@@ -289,6 +289,33 @@ class SgemmTest {
         }
     }
 
+    /**
+     * Full A slivers read in place from A's rows (few columns) against the same driver packing them: the same bits
+     * and the double reference, with partial row slivers (packed), partial column slivers, several depth and row
+     * blocks, a padded lda, both B layouts and every beta mode.
+     */
+    @Test
+    void inPlaceAMatchesPackedBitForBit() {
+        assumeTrue(Sgemm.vectorDriverOrNull() != null, "the Vector API is off, so no kernel reads A in place");
+        int[][] mnk = {{96, 96, 70}, {363, 96, 1024}, {61, 17, 600}, {8, 32, 5}, {129, 128, 300}, {7, 33, 40}};
+        GemmDriver[][] pairs = {
+            {Sgemm.driver("8x2", 512, 128, 1024, 128), Sgemm.driver("8x2", 512, 128, 1024, 0)},
+            {Sgemm.driver("8x2", 48, 16, 64, 128), Sgemm.driver("8x2", 48, 16, 64, 0)}};
+        float[] betas = {0f, 1f, -0.5f};
+        for (GemmDriver[] pair : pairs) {
+            assertTrue(pair[0].inPlaceMaxN > 0, "the 8x32 kernel reads A in place");
+            for (int[] s : mnk) {
+                for (int t = 0; t < 6; t++) {
+                    Problem p = new Problem(120 + t, false, (t & 1) != 0, s[0], s[1], s[2], t < 3 ? 1f : 0.75f,
+                            betas[t % 3], t == 3);
+                    float[] inPlace = p.run(pair[0], null);
+                    p.check(inPlace, "in place " + p);
+                    assertArrayEquals(p.run(pair[1], null), inPlace, "in place vs packed " + p);
+                }
+            }
+        }
+    }
+
     /** Both operands packed ahead (B in the driver's slivers by the caller): the same bits as the unpacked call. */
     @Test
     void packedBMatchesUnpackedBitForBit() {
