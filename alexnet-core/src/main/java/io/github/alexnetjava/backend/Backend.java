@@ -66,6 +66,17 @@ public interface Backend extends AutoCloseable {
     /** {@code y = conv(x, w) + bias}; bias may be null. */
     void conv2dForward(Conv2dSpec spec, Tensor x, Tensor w, Tensor bias, Tensor y);
 
+    /**
+     * {@code y = max(conv(x, w) + bias, 0)}: the convolution with the ReLU after it fused, so that the output is
+     * rectified while it is still in cache instead of in a separate pass over memory. The result must equal
+     * {@link #conv2dForward} followed by {@link #reluForward} in place, which is what backends without a fused
+     * kernel run.
+     */
+    default void conv2dForwardRelu(Conv2dSpec spec, Tensor x, Tensor w, Tensor bias, Tensor y) {
+        conv2dForward(spec, x, w, bias, y);
+        reluForward(y, y);
+    }
+
     /** {@code dx = dL/dx} given {@code dy}. */
     void conv2dBackwardData(Conv2dSpec spec, Tensor dy, Tensor w, Tensor dx);
 

@@ -14,6 +14,7 @@ public final class Conv2d implements Layer {
     private final Parameter weight;
     private final Parameter bias;
     private boolean inputGradient = true;
+    private boolean fusedRelu;
     private Tensor x;
     private Tensor y;
     private Tensor dx;
@@ -51,7 +52,11 @@ public final class Conv2d implements Layer {
     @Override
     public Tensor forward(Tensor input, Pass pass) {
         y = Buffers.ensure(y, backend, outputShape(input.shape()));
-        backend.conv2dForward(spec, input, weight.value(), bias.value(), y);
+        if (fusedRelu) {
+            backend.conv2dForwardRelu(spec, input, weight.value(), bias.value(), y);
+        } else {
+            backend.conv2dForward(spec, input, weight.value(), bias.value(), y);
+        }
         x = input;
         return y;
     }
@@ -73,6 +78,15 @@ public final class Conv2d implements Layer {
     @Override
     public List<Parameter> parameters() {
         return List.of(weight, bias);
+    }
+
+    /** Rectifies the output in the forward pass: the in-place ReLU after this layer is fused ({@link LayerFusion}). */
+    void fuseRelu() {
+        fusedRelu = true;
+    }
+
+    boolean reluFused() {
+        return fusedRelu;
     }
 
     @Override

@@ -10,6 +10,8 @@ import io.github.alexnetjava.tensor.Tensor;
 abstract class OutputActivation implements Layer {
     private final String name;
     private final boolean inPlace;
+    /** The layer before has already applied f to its output, in place (see {@link LayerFusion}). */
+    private boolean appliedByProducer;
     private Tensor y;
     private Tensor dx;
 
@@ -24,6 +26,19 @@ abstract class OutputActivation implements Layer {
     /** {@code dx = dy * f'(x)} expressed through {@code y}, on the backend. */
     abstract void gradient(Backend b, Tensor y, Tensor dy, Tensor dx);
 
+    /** Whether the output overwrites the input. */
+    final boolean inPlace() {
+        return inPlace;
+    }
+
+    /** The layer before applies f to its output from now on: only valid in place. */
+    final void appliedByProducer() {
+        if (!inPlace) {
+            throw new IllegalStateException(name + ": only an in-place activation can be fused into the layer before");
+        }
+        appliedByProducer = true;
+    }
+
     @Override
     public final String name() {
         return name;
@@ -37,7 +52,9 @@ abstract class OutputActivation implements Layer {
     @Override
     public final Tensor forward(Tensor x, Pass pass) {
         y = inPlace ? x : Buffers.ensure(y, x.backend(), x.shape());
-        apply(x.backend(), x, y);
+        if (!appliedByProducer) {
+            apply(x.backend(), x, y);
+        }
         return y;
     }
 

@@ -8,6 +8,7 @@ import io.github.alexnetjava.nn.Dense;
 import io.github.alexnetjava.nn.Dropout;
 import io.github.alexnetjava.nn.Flatten;
 import io.github.alexnetjava.nn.Layer;
+import io.github.alexnetjava.nn.LayerFusion;
 import io.github.alexnetjava.nn.LocalResponseNorm;
 import io.github.alexnetjava.nn.MaxPool2d;
 import io.github.alexnetjava.nn.Network;
@@ -155,6 +156,9 @@ public final class ModelParallelAlexNet implements TrainableModel {
         fc8.layers.get(0).addAll(List.of(new Dropout("t0.drop7", config.dropout(), 7), d8));
         addParams("fc8", 0, d8.parameters().get(0), d8.parameters().get(1), 0);
         stages.addAll(List.of(fc6, fc7, fc8));
+        for (Stage st : stages) {
+            st.layers.forEach(LayerFusion::convRelu);
+        }
     }
 
     private void addParams(String layer, int k, Parameter w, Parameter b, int rowOffset) {

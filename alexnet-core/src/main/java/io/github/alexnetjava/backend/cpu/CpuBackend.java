@@ -154,7 +154,14 @@ public final class CpuBackend implements Backend {
     public void conv2dForward(Conv2dSpec spec, Tensor x, Tensor w, Tensor bias, Tensor y) {
         String op = "conv2d forward " + spec;
         OpChecks.conv(op, spec, x, w, bias, y);
-        conv.forward(spec, d(op, x), x.shape(), d(op, w), d(op, bias), d(op, y));
+        conv.forward(spec, d(op, x), x.shape(), d(op, w), d(op, bias), d(op, y), false);
+    }
+
+    @Override
+    public void conv2dForwardRelu(Conv2dSpec spec, Tensor x, Tensor w, Tensor bias, Tensor y) {
+        String op = "conv2d forward + relu " + spec;
+        OpChecks.conv(op, spec, x, w, bias, y);
+        conv.forward(spec, d(op, x), x.shape(), d(op, w), d(op, bias), d(op, y), true);
     }
 
     @Override

@@ -132,14 +132,18 @@ final class CpuConvolution {
 
     // ----- forward -----
 
-    void forward(Conv2dSpec spec, float[] x, int[] xShape, float[] w, float[] bias, float[] y) {
+    /**
+     * {@code y = conv(x, w) + bias}, rectified ({@code max(., 0)}, as the ReLU layer) when {@code relu}: in the bias
+     * pass, while each image's output is still in cache.
+     */
+    void forward(Conv2dSpec spec, float[] x, int[] xShape, float[] w, float[] bias, float[] y, boolean relu) {
         if (winograd.applies(spec, xShape[0], CpuWinograd.Pass.FORWARD)) {
-            winograd.forward(spec, x, xShape, w, bias, y);
+            winograd.forward(spec, x, xShape, w, bias, y, relu);
             return;
         }
         Geo g = Geo.of(spec, xShape);
         PackedA[] pw = packWeights(g, false, w);
-        overImages(g, (worker, s, e, gemmPool) -> forwardRange(g, x, pw, w, bias, y, worker, s, e, gemmPool));
+        overImages(g, (worker, s, e, gemmPool) -> forwardRange(g, x, pw, w, bias, y, relu, worker, s, e, gemmPool));
     }
 
     /**
@@ -167,8 +171,8 @@ final class CpuConvolution {
         return packed;
     }
 
-    private void forwardRange(Geo g, float[] x, PackedA[] pw, float[] w, float[] bias, float[] y, int worker, int s,
-            int e, WorkerPool gemmPool) {
+    private void forwardRange(Geo g, float[] x, PackedA[] pw, float[] w, float[] bias, float[] y, boolean relu,
+            int worker, int s, int e, WorkerPool gemmPool) {
         int p = g.p();
         int tile = tileWidth(g);
         if (tile > 0) {
@@ -182,7 +186,7 @@ final class CpuConvolution {
                         gemm(gemmPool, pw, grp, false, false, g.mg, jw, g.kg, w, grp * g.mg * g.kg, g.kg, col, 0,
                                 jw, 0f, y, yOff + j0, p);
                     }
-                    addBias(bias, grp * g.mg, g.mg, y, yOff, p);
+                    addBias(bias, relu, grp * g.mg, g.mg, y, yOff, p);
                 }
             }
             return;
@@ -199,14 +203,14 @@ final class CpuConvolution {
                 if (cnt == 1) {
                     int yOff = (i * g.m + grp * g.mg) * p;
                     gemm(gemmPool, pw, grp, false, false, g.mg, p, g.kg, w, aOff, g.kg, col, 0, p, 0f, y, yOff, p);
-                    addBias(bias, grp * g.mg, g.mg, y, yOff, p);
+                    addBias(bias, relu, grp * g.mg, g.mg, y, yOff, p);
                 } else {
                     gemm(gemmPool, pw, grp, false, false, g.mg, ld, g.kg, w, aOff, g.kg, col, 0, ld, 0f, out, 0, ld);
                     for (int b = 0; b < cnt; b++) {
                         int yOff = ((i + b) * g.m + grp * g.mg) * p;
                         for (int r = 0; r < g.mg; r++) {
                             float bv = bias == null ? 0f : bias[grp * g.mg + r];
-                            copyAdd(out, r * ld + b * p, bv, y, yOff + r * p, p, bias != null);
+                            copyAdd(out, r * ld + b * p, bv, bias != null, relu, y, yOff + r * p, p);
                         }
                     }
                 }
@@ -219,22 +223,39 @@ final class CpuConvolution {
      * every partial sum costs ~20 roundings at magnitude 1 (measured 2e-6 against PyTorch, enough to move max-pool
      * winners between near-ties).
      */
-    private static void addBias(float[] bias, int b0, int rows, float[] y, int yOff, int p) {
-        if (bias == null) {
+    private static void addBias(float[] bias, boolean relu, int b0, int rows, float[] y, int yOff, int p) {
+        if (bias == null && !relu) {
             return;
         }
         for (int r = 0; r < rows; r++) {
-            float b = bias[b0 + r];
+            float b = bias == null ? 0f : bias[b0 + r];
             int row = yOff + r * p;
-            for (int j = 0; j < p; j++) {
-                y[row + j] += b;
+            if (relu) {
+                // b is 0 without a bias, which changes no result of max(., 0) (see copyAdd).
+                for (int j = 0; j < p; j++) {
+                    y[row + j] = Math.max(y[row + j] + b, 0f);
+                }
+            } else {
+                for (int j = 0; j < p; j++) {
+                    y[row + j] += b;
+                }
             }
         }
     }
 
-    /** {@code dst[d..d+len) = src[s..s+len) (+ b)}: the same rounding as the in-place bias pass. */
-    private static void copyAdd(float[] src, int s, float b, float[] dst, int d, int len, boolean add) {
-        if (add) {
+    /**
+     * {@code dst[d..d+len) = src[s..s+len) (+ b)}, rectified when {@code relu}: the same rounding as the in-place
+     * bias pass.
+     */
+    private static void copyAdd(float[] src, int s, float b, boolean add, boolean relu, float[] dst, int d,
+            int len) {
+        if (relu) {
+            // Adding a zero bias changes no result of max(., 0): -0 and +0 both give +0, NaN stays NaN.
+            float bb = add ? b : 0f;
+            for (int j = 0; j < len; j++) {
+                dst[d + j] = Math.max(src[s + j] + bb, 0f);
+            }
+        } else if (add) {
             for (int j = 0; j < len; j++) {
                 dst[d + j] = src[s + j] + b;
             }

@@ -79,12 +79,12 @@ final class CpuWinograd {
                 && Boolean.parseBoolean(System.getProperty("alexnet.conv.winograd", "true"));
     }
 
-    /** y = conv(x, w) + bias. */
-    void forward(Conv2dSpec s, float[] x, int[] xShape, float[] w, float[] bias, float[] y) {
+    /** y = conv(x, w) + bias, rectified ({@code max(., 0)}) when {@code relu}. */
+    void forward(Conv2dSpec s, float[] x, int[] xShape, float[] w, float[] bias, float[] y, boolean relu) {
         Plan p = Plan.of(xShape[0], s.groups(), s.inPerGroup(), s.outPerGroup(), s.kernelH(), xShape[2], xShape[3],
                 s.padH());
         PackedA[][] u = transformFilters(w, p, false);
-        pool.parallelFor(p.n, (worker, from, to) -> run(p, x, u, bias, y, worker, from, to));
+        pool.parallelFor(p.n, (worker, from, to) -> run(p, x, u, bias, relu, y, worker, from, to));
     }
 
     /** dx = the gradient of conv(x, w) with respect to x (overwritten). */
@@ -93,7 +93,7 @@ final class CpuWinograd {
         Plan p = Plan.of(xShape[0], s.groups(), s.outPerGroup(), s.inPerGroup(), k, s.outH(xShape[2]),
                 s.outW(xShape[3]), k - 1 - s.padH());
         PackedA[][] u = transformFilters(w, p, true);
-        pool.parallelFor(p.n, (worker, from, to) -> run(p, dy, u, null, dx, worker, from, to));
+        pool.parallelFor(p.n, (worker, from, to) -> run(p, dy, u, null, false, dx, worker, from, to));
     }
 
     /**
@@ -311,7 +311,8 @@ final class CpuWinograd {
      * GEMMs give M ({@code [xi][o][tile*LANES + lane]}) and the output transform writes y. Lanes past the last
      * image are zero and their results dropped.
      */
-    private void run(Plan p, float[] x, PackedA[][] u, float[] bias, float[] y, int worker, int from, int to) {
+    private void run(Plan p, float[] x, PackedA[][] u, float[] bias, boolean relu, float[] y, int worker, int from,
+            int to) {
         int lanes = WinogradKernels.LANES;
         int tiles = p.tiles();
         int perBlock = p.tilesPerBlock();
@@ -354,7 +355,7 @@ final class CpuWinograd {
                         int dst = i * outImage + (grp * p.cout + o) * p.oh * p.ow;
                         for (int t = 0; t < nt; t++) {
                             K.outputTile(m, o * cols + t * lanes, p.cout * cols, out);
-                            scatter(p, out, t0 + t, cnt, outImage, bv, bias != null, y, dst);
+                            scatter(p, out, t0 + t, cnt, outImage, bv, bias != null, relu, y, dst);
                         }
                     }
                 }
@@ -530,9 +531,12 @@ final class CpuWinograd {
         }
     }
 
-    /** Tile {@code t}'s 2x2 results of each lane's image into {@code y}, cropping the edge, adding the bias. */
+    /**
+     * Tile {@code t}'s 2x2 results of each lane's image into {@code y}, cropping the edge, adding the bias and
+     * rectifying when {@code relu}.
+     */
     private static void scatter(Plan p, float[] out, int t, int cnt, int outImage, float bias, boolean addBias,
-            float[] y, int dst) {
+            boolean relu, float[] y, int dst) {
         int lanes = WinogradKernels.LANES;
         int ow = p.ow;
         int r = 2 * (t / p.tw);
@@ -550,6 +554,12 @@ final class CpuWinograd {
                 y01 += bias;
                 y10 += bias;
                 y11 += bias;
+            }
+            if (relu) {
+                y00 = Math.max(y00, 0f);
+                y01 = Math.max(y01, 0f);
+                y10 = Math.max(y10, 0f);
+                y11 = Math.max(y11, 0f);
             }
             y[at] = y00;
             if (right) {

@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * several images side by side in one GEMM (small images), and large images unfolded in column tiles, on 1-3
  * workers, over odd sizes, strides, padding and groups. The forward and input-gradient results must be
  * bit-identical across layouts (the same sums in the same order); the filter gradient sums a batch in a different
- * order and is compared with a tolerance. Every layout must repeat its own bits exactly.
+ * order and is compared with a tolerance. Every layout must repeat its own bits exactly, and its forward pass with
+ * the ReLU fused must give exactly {@code max(y, 0)} of its plain forward pass, with and without a bias.
  */
 class CpuConvolutionPathsTest {
     private static final Object[][] CASES = {
@@ -59,6 +60,8 @@ class CpuConvolutionPathsTest {
                         assertArrayEquals(o.dx, again.dx, what + ": dx not repeatable");
                         assertArrayEquals(o.dw, again.dw, what + ": dw not repeatable");
                         assertArrayEquals(o.db, again.db, what + ": db not repeatable");
+                        assertArrayEquals(relu(o.y), o.yRelu, what + ": forward with ReLU fused");
+                        assertArrayEquals(relu(o.yNoBias), o.yNoBiasRelu, what + ": no bias, ReLU fused");
                         close(ref.y(), o.y, what + " forward");
                         close(ref.dx(), o.dx, what + " dx");
                         close(ref.dw(), o.dw, what + " dw");
@@ -75,14 +78,24 @@ class CpuConvolutionPathsTest {
         }
     }
 
-    private record Out(float[] y, float[] dx, float[] dw, float[] db) {
+    private record Out(float[] y, float[] dx, float[] dw, float[] db, float[] yRelu, float[] yNoBias,
+            float[] yNoBiasRelu) {
+    }
+
+    /** {@code max(v, 0)} of each element, as the ReLU layer: NaN stays NaN, -0 becomes +0. */
+    static float[] relu(float[] y) {
+        float[] r = new float[y.length];
+        for (int i = 0; i < y.length; i++) {
+            r[i] = Math.max(y[i], 0f);
+        }
+        return r;
     }
 
     private static Out run(CpuConvolution conv, Conv2dSpec s, float[] x, int[] xs, float[] wt, float[] bias,
             float[] dy, int ySize) {
         float[] y = new float[ySize];
         Arrays.fill(y, Float.NaN); // overwritten, never read
-        conv.forward(s, x, xs, wt, bias, y);
+        conv.forward(s, x, xs, wt, bias, y, false);
         float[] dx = new float[x.length];
         Arrays.fill(dx, Float.NaN);
         conv.backwardData(s, dy, wt, dx, xs);
@@ -90,7 +103,14 @@ class CpuConvolutionPathsTest {
         Arrays.fill(dw, Float.NaN);
         float[] db = new float[bias.length];
         conv.backwardFilter(s, x, xs, dy, dw, db);
-        return new Out(y, dx, dw, db);
+        float[][] more = new float[3][ySize];
+        for (float[] m : more) {
+            Arrays.fill(m, Float.NaN);
+        }
+        conv.forward(s, x, xs, wt, bias, more[0], true);
+        conv.forward(s, x, xs, wt, null, more[1], false);
+        conv.forward(s, x, xs, wt, null, more[2], true);
+        return new Out(y, dx, dw, db, more[0], more[1], more[2]);
     }
 
     private static void close(double[] want, float[] got, String what) {

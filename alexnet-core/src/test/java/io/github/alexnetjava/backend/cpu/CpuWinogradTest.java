@@ -52,12 +52,15 @@ class CpuWinogradTest {
                     CpuWinograd wino = new CpuWinograd(pool);
                     String what = s + " n=" + n + " " + h + "x" + w + " " + threads + " threads";
                     float[] y = d.nan(d.ySize);
-                    wino.forward(s, d.x, d.xs, d.w, d.b, y);
+                    wino.forward(s, d.x, d.xs, d.w, d.b, y, false);
                     float[] dx = d.nan(d.x.length);
                     wino.backwardData(s, d.dy, d.w, dx, d.xs);
                     float[] y2 = d.nan(d.ySize);
-                    wino.forward(s, d.x, d.xs, d.w, d.b, y2);
+                    wino.forward(s, d.x, d.xs, d.w, d.b, y2, false);
                     assertArrayEquals(y, y2, what + ": forward not repeatable");
+                    float[] fused = d.nan(d.ySize);
+                    wino.forward(s, d.x, d.xs, d.w, d.b, fused, true);
+                    assertArrayEquals(CpuConvolutionPathsTest.relu(y), fused, what + ": forward with ReLU fused");
                     float[] dw = d.nan(d.w.length);
                     wino.backwardFilter(s, d.x, d.xs, d.dy, dw);
                     float[] dw2 = d.nan(d.w.length);
@@ -109,7 +112,7 @@ class CpuWinogradTest {
             CpuWinograd wino = new CpuWinograd(pool);
             CpuConvolution direct = new CpuConvolution(pool);
             float[] yw = new float[d.ySize];
-            wino.forward(s, d.x, d.xs, d.w, d.b, yw);
+            wino.forward(s, d.x, d.xs, d.w, d.b, yw, false);
             float[] dxw = new float[d.x.length];
             wino.backwardData(s, d.dy, d.w, dxw, d.xs);
             float[] dww = new float[d.w.length];
@@ -119,7 +122,7 @@ class CpuWinogradTest {
             float[] dwd = new float[d.w.length];
             String old = System.setProperty("alexnet.conv.winograd", "false");
             try {
-                direct.forward(s, d.x, d.xs, d.w, d.b, yd);
+                direct.forward(s, d.x, d.xs, d.w, d.b, yd, false);
                 direct.backwardData(s, d.dy, d.w, dxd, d.xs);
                 direct.backwardFilter(s, d.x, d.xs, d.dy, dwd, null);
             } finally {

@@ -31,7 +31,7 @@ class WinogradParityTest {
             try (WorkerPool pool = new WorkerPool(threads)) {
                 CpuWinograd wino = new CpuWinograd(pool);
                 float[] y = new float[dy.length];
-                wino.forward(spec, x, xs, w, b, y);
+                wino.forward(spec, x, xs, w, b, y, false);
                 c.check("y", y, TOL);
                 float[] dx = new float[x.length];
                 wino.backwardData(spec, dy, w, dx, xs);

@@ -1,0 +1,84 @@
+package io.github.alexnetjava.nn;
+
+import io.github.alexnetjava.backend.Backend;
+import io.github.alexnetjava.backend.Backends;
+import io.github.alexnetjava.model.AlexNet;
+import io.github.alexnetjava.model.Initialization;
+import io.github.alexnetjava.optim.LearningRateSchedule;
+import io.github.alexnetjava.optim.Sgd;
+import io.github.alexnetjava.random.CounterRng;
+import io.github.alexnetjava.tensor.Tensor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A network with its conv + ReLU pairs fused trains bit for bit as the same network with the layers run apart
+ * ({@code -Dalexnet.fuseRelu=false} at construction): outputs, losses and every parameter after three SGD steps.
+ */
+class LayerFusionTest {
+    private static Backend cpu;
+
+    @BeforeAll
+    static void setUp() {
+        cpu = Backends.create("cpu");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        cpu.close();
+    }
+
+    private static Network build(boolean fuse) {
+        String old = System.setProperty("alexnet.fuseRelu", Boolean.toString(fuse));
+        try {
+            Network net = AlexNet.small(cpu, 1, 28, 10, 5);
+            Initialization.he(net.parameters(), 5);
+            return net;
+        } finally {
+            if (old == null) {
+                System.clearProperty("alexnet.fuseRelu");
+            } else {
+                System.setProperty("alexnet.fuseRelu", old);
+            }
+        }
+    }
+
+    private static List<Conv2d> convs(Network net) {
+        return net.layers().stream().filter(l -> l instanceof Conv2d).map(l -> (Conv2d) l).toList();
+    }
+
+    @Test
+    void fusedTrainsBitForBitAsApart() {
+        Network fused = build(true);
+        Network apart = build(false);
+        assertFalse(convs(fused).isEmpty());
+        convs(fused).forEach(c -> assertTrue(c.reluFused(), c.name() + " fused"));
+        convs(apart).forEach(c -> assertFalse(c.reluFused(), c.name() + " not fused"));
+        float[] data = new float[20 * 28 * 28];
+        long stream = CounterRng.stream(9, 1, 2);
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) CounterRng.gaussian(stream, i);
+        }
+        Tensor x = cpu.fromArray(data, 20, 1, 28, 28);
+        int[] y = TrainingTest.labels(20);
+        assertArrayEquals(apart.predict(x).toArray(), fused.predict(x).toArray(), "inference");
+        Sgd s1 = Sgd.paper(LearningRateSchedule.constant(0.01));
+        Sgd s2 = Sgd.paper(LearningRateSchedule.constant(0.01));
+        for (int step = 0; step < 3; step++) {
+            assertEquals(apart.trainStep(x, y, s1), fused.trainStep(x, y, s2), "loss at step " + step);
+        }
+        List<Parameter> pa = apart.parameters();
+        List<Parameter> pf = fused.parameters();
+        for (int i = 0; i < pa.size(); i++) {
+            assertArrayEquals(pa.get(i).value().toArray(), pf.get(i).value().toArray(), pa.get(i).name());
+        }
+    }
+}
