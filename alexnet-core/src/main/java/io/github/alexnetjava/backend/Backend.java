@@ -80,6 +80,16 @@ public interface Backend extends AutoCloseable {
     /** {@code dx = dL/dx} given {@code dy}. */
     void conv2dBackwardData(Conv2dSpec spec, Tensor dy, Tensor w, Tensor dx);
 
+    /**
+     * {@link #conv2dBackwardData} with the gradient of an in-place ReLU before the convolution applied as well:
+     * {@code dx = dL/dx * (x > 0)}, where {@code x} (the convolution's input) is the ReLU's output. Must equal the
+     * two ops run apart, which is what backends without a fused kernel do.
+     */
+    default void conv2dBackwardDataRelu(Conv2dSpec spec, Tensor dy, Tensor w, Tensor x, Tensor dx) {
+        conv2dBackwardData(spec, dy, w, dx);
+        reluBackward(x, dx, dx);
+    }
+
     /** {@code dw = dL/dw} and (if non-null) {@code dbias = dL/dbias}. */
     void conv2dBackwardFilter(Conv2dSpec spec, Tensor x, Tensor dy, Tensor dw, Tensor dbias);
 
@@ -127,10 +137,28 @@ public interface Backend extends AutoCloseable {
 
     void lrnBackward(LrnSpec spec, Tensor x, Tensor y, Tensor scale, Tensor dy, Tensor dx);
 
+    /**
+     * {@link #lrnBackward} followed by the gradient of the in-place ReLU whose output {@code x} is:
+     * {@code dx = dL/dx * (x > 0)}, fused where the backend can (the default runs the two ops).
+     */
+    default void lrnBackwardRelu(LrnSpec spec, Tensor x, Tensor y, Tensor scale, Tensor dy, Tensor dx) {
+        lrnBackward(spec, x, y, scale, dy, dx);
+        reluBackward(x, dx, dx);
+    }
+
     void maxPoolForward(PoolSpec spec, Tensor x, Tensor y);
 
     /** Routes each {@code dy} to the first maximum of its window (recomputed from x and y). */
     void maxPoolBackward(PoolSpec spec, Tensor x, Tensor y, Tensor dy, Tensor dx);
+
+    /**
+     * {@link #maxPoolBackward} followed by the gradient of the in-place ReLU whose output {@code x} is:
+     * {@code dx = dL/dx * (x > 0)}, fused where the backend can (the default runs the two ops).
+     */
+    default void maxPoolBackwardRelu(PoolSpec spec, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        maxPoolBackward(spec, x, y, dy, dx);
+        reluBackward(x, dx, dx);
+    }
 
     /**
      * Inverted dropout: {@code y = x * keep / (1 - p)} where {@code keep_i = uniform(stream, i) >= p} from

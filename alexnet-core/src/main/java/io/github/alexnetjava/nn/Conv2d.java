@@ -15,6 +15,7 @@ public final class Conv2d implements Layer {
     private final Parameter bias;
     private boolean inputGradient = true;
     private boolean fusedRelu;
+    private boolean reluInput;
     private Tensor x;
     private Tensor y;
     private Tensor dx;
@@ -71,7 +72,11 @@ public final class Conv2d implements Layer {
             return null;
         }
         dx = Buffers.ensure(dx, backend, x.shape());
-        backend.conv2dBackwardData(spec, dy, weight.value(), dx);
+        if (reluInput) {
+            backend.conv2dBackwardDataRelu(spec, dy, weight.value(), x, dx);
+        } else {
+            backend.conv2dBackwardData(spec, dy, weight.value(), dx);
+        }
         return dx;
     }
 
@@ -87,6 +92,15 @@ public final class Conv2d implements Layer {
 
     boolean reluFused() {
         return fusedRelu;
+    }
+
+    /** The input is an in-place ReLU's output whose gradient this layer's backward pass applies ({@link LayerFusion}). */
+    void applyReluGradient() {
+        reluInput = true;
+    }
+
+    boolean inputGradientNeeded() {
+        return inputGradient;
     }
 
     @Override

@@ -13,6 +13,7 @@ public final class LocalResponseNorm implements Layer {
     private Tensor y;
     private Tensor scale;
     private Tensor dx;
+    private boolean reluInput;
 
     public LocalResponseNorm(String name, LrnSpec spec) {
         this.name = name;
@@ -21,6 +22,11 @@ public final class LocalResponseNorm implements Layer {
 
     public LrnSpec spec() {
         return spec;
+    }
+
+    /** The input is an in-place ReLU's output whose gradient this layer's backward pass applies ({@link LayerFusion}). */
+    void applyReluGradient() {
+        reluInput = true;
     }
 
     @Override
@@ -53,7 +59,11 @@ public final class LocalResponseNorm implements Layer {
             throw Buffers.noForward(name);
         }
         dx = Buffers.ensure(dx, dy.backend(), x.shape());
-        dy.backend().lrnBackward(spec, x, y, scale, dy, dx);
+        if (reluInput) {
+            dy.backend().lrnBackwardRelu(spec, x, y, scale, dy, dx);
+        } else {
+            dy.backend().lrnBackward(spec, x, y, scale, dy, dx);
+        }
         return dx;
     }
 }

@@ -10,10 +10,16 @@ public final class MaxPool2d implements Layer {
     private Tensor x;
     private Tensor y;
     private Tensor dx;
+    private boolean reluInput;
 
     public MaxPool2d(String name, PoolSpec spec) {
         this.name = name;
         this.spec = spec;
+    }
+
+    /** The input is an in-place ReLU's output whose gradient this layer's backward pass applies ({@link LayerFusion}). */
+    void applyReluGradient() {
+        reluInput = true;
     }
 
     @Override
@@ -40,7 +46,11 @@ public final class MaxPool2d implements Layer {
             throw Buffers.noForward(name);
         }
         dx = Buffers.ensure(dx, dy.backend(), x.shape());
-        dy.backend().maxPoolBackward(spec, x, y, dy, dx);
+        if (reluInput) {
+            dy.backend().maxPoolBackwardRelu(spec, x, y, dy, dx);
+        } else {
+            dy.backend().maxPoolBackward(spec, x, y, dy, dx);
+        }
         return dx;
     }
 }

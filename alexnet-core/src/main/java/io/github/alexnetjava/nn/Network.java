@@ -41,7 +41,7 @@ public final class Network implements TrainableModel {
         }
         this.layers.get(0).setInputGradientNeeded(false);
         summary(1); // validates that the layers' shapes chain
-        LayerFusion.convRelu(this.layers);
+        LayerFusion.fuseRelus(this.layers);
     }
 
     public String name() {

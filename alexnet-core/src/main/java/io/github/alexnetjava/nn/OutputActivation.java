@@ -12,6 +12,8 @@ abstract class OutputActivation implements Layer {
     private final boolean inPlace;
     /** The layer before has already applied f to its output, in place (see {@link LayerFusion}). */
     private boolean appliedByProducer;
+    /** The layer after applies f' to its input gradient, so dy already is dx (see {@link LayerFusion}). */
+    private boolean gradientByConsumer;
     private Tensor y;
     private Tensor dx;
 
@@ -39,6 +41,18 @@ abstract class OutputActivation implements Layer {
         appliedByProducer = true;
     }
 
+    /** The layer after applies f' in its backward pass from now on: only valid in place. */
+    final void gradientAppliedByConsumer() {
+        if (!inPlace) {
+            throw new IllegalStateException(name + ": only an in-place activation can be fused into the layer after");
+        }
+        gradientByConsumer = true;
+    }
+
+    boolean gradientFused() {
+        return gradientByConsumer;
+    }
+
     @Override
     public final String name() {
         return name;
@@ -64,7 +78,9 @@ abstract class OutputActivation implements Layer {
             throw Buffers.noForward(name);
         }
         dx = inPlace ? dy : Buffers.ensure(dx, dy.backend(), dy.shape());
-        gradient(dy.backend(), y, dy, dx);
+        if (!gradientByConsumer) {
+            gradient(dy.backend(), y, dy, dx);
+        }
         return dx;
     }
 }

@@ -157,7 +157,7 @@ public final class ModelParallelAlexNet implements TrainableModel {
         addParams("fc8", 0, d8.parameters().get(0), d8.parameters().get(1), 0);
         stages.addAll(List.of(fc6, fc7, fc8));
         for (Stage st : stages) {
-            st.layers.forEach(LayerFusion::convRelu);
+            st.layers.forEach(LayerFusion::fuseRelus);
         }
     }
 

@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A network with its conv + ReLU pairs fused trains bit for bit as the same network with the layers run apart
+ * A network with its ReLUs fused into their neighbours (forward into the convolution before, backward into the
+ * LRN, max-pool or convolution after) trains bit for bit as the same network with the layers run apart
  * ({@code -Dalexnet.fuseRelu=false} at construction): outputs, losses and every parameter after three SGD steps.
  */
 class LayerFusionTest {
@@ -51,6 +52,10 @@ class LayerFusionTest {
         }
     }
 
+    private static List<Relu> relus(Network net) {
+        return net.layers().stream().filter(l -> l instanceof Relu).map(l -> (Relu) l).toList();
+    }
+
     private static List<Conv2d> convs(Network net) {
         return net.layers().stream().filter(l -> l instanceof Conv2d).map(l -> (Conv2d) l).toList();
     }
@@ -62,6 +67,9 @@ class LayerFusionTest {
         assertFalse(convs(fused).isEmpty());
         convs(fused).forEach(c -> assertTrue(c.reluFused(), c.name() + " fused"));
         convs(apart).forEach(c -> assertFalse(c.reluFused(), c.name() + " not fused"));
+        // Each conv ReLU's gradient goes to the LRN, max-pool or convolution after it.
+        assertEquals(convs(fused).size(), relus(fused).stream().filter(Relu::gradientFused).count());
+        assertEquals(0, relus(apart).stream().filter(Relu::gradientFused).count());
         float[] data = new float[20 * 28 * 28];
         long stream = CounterRng.stream(9, 1, 2);
         for (int i = 0; i < data.length; i++) {

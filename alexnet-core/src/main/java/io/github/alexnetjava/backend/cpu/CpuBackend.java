@@ -168,7 +168,15 @@ public final class CpuBackend implements Backend {
     public void conv2dBackwardData(Conv2dSpec spec, Tensor dy, Tensor w, Tensor dx) {
         String op = "conv2d backward-data " + spec;
         OpChecks.conv(op, spec, dx, w, null, dy);
-        conv.backwardData(spec, d(op, dy), d(op, w), d(op, dx), dx.shape());
+        conv.backwardData(spec, d(op, dy), d(op, w), d(op, dx), dx.shape(), null);
+    }
+
+    @Override
+    public void conv2dBackwardDataRelu(Conv2dSpec spec, Tensor dy, Tensor w, Tensor x, Tensor dx) {
+        String op = "conv2d backward-data + relu " + spec;
+        OpChecks.conv(op, spec, dx, w, null, dy);
+        Shapes.requireSame(op, "x", x, dx);
+        conv.backwardData(spec, d(op, dy), d(op, w), d(op, dx), dx.shape(), d(op, x));
     }
 
     @Override
@@ -215,7 +223,13 @@ public final class CpuBackend implements Backend {
     @Override
     public void lrnBackward(LrnSpec spec, Tensor x, Tensor y, Tensor scale, Tensor dy, Tensor dx) {
         OpChecks.lrn("lrn backward", spec, x, y, scale, dy, dx);
-        lrn.backward(spec, x.shape(), d("lrn", x), d("lrn", y), d("lrn", scale), d("lrn", dy), d("lrn", dx));
+        lrn.backward(spec, x.shape(), d("lrn", x), d("lrn", y), d("lrn", scale), d("lrn", dy), d("lrn", dx), false);
+    }
+
+    @Override
+    public void lrnBackwardRelu(LrnSpec spec, Tensor x, Tensor y, Tensor scale, Tensor dy, Tensor dx) {
+        OpChecks.lrn("lrn backward + relu", spec, x, y, scale, dy, dx);
+        lrn.backward(spec, x.shape(), d("lrn", x), d("lrn", y), d("lrn", scale), d("lrn", dy), d("lrn", dx), true);
     }
 
     @Override
@@ -230,7 +244,16 @@ public final class CpuBackend implements Backend {
         Shapes.requireSame("max-pool backward", "dy", dy, y);
         Shapes.requireSame("max-pool backward", "dx", dx, x);
         String op = "max-pool backward";
-        maxPool.backward(spec, x.shape(), d(op, x), d(op, y), d(op, dy), d(op, dx));
+        maxPool.backward(spec, x.shape(), d(op, x), d(op, y), d(op, dy), d(op, dx), false);
+    }
+
+    @Override
+    public void maxPoolBackwardRelu(PoolSpec spec, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        String op = "max-pool backward + relu";
+        OpChecks.pool(op, spec, x, y);
+        Shapes.requireSame(op, "dy", dy, y);
+        Shapes.requireSame(op, "dx", dx, x);
+        maxPool.backward(spec, x.shape(), d(op, x), d(op, y), d(op, dy), d(op, dx), true);
     }
 
     @Override

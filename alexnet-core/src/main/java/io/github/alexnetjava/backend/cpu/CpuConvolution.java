@@ -278,18 +278,24 @@ final class CpuConvolution {
 
     // ----- backward-data -----
 
-    void backwardData(Conv2dSpec spec, float[] dy, float[] w, float[] dx, int[] xShape) {
+    /**
+     * dx = the gradient of conv(x, w) with respect to x (overwritten). With {@code reluOut} not null, x is that
+     * in-place ReLU's output and its gradient is applied too, {@code dx = 0} where {@code reluOut <= 0} (or NaN), on
+     * each image's dx while it is still in cache.
+     */
+    void backwardData(Conv2dSpec spec, float[] dy, float[] w, float[] dx, int[] xShape, float[] reluOut) {
         if (winograd.applies(spec, xShape[0], CpuWinograd.Pass.DATA)) {
-            winograd.backwardData(spec, dy, w, dx, xShape);
+            winograd.backwardData(spec, dy, w, dx, xShape, reluOut);
             return;
         }
         Geo g = Geo.of(spec, xShape);
         PackedA[] pwt = packWeights(g, true, w);
-        overImages(g, (worker, s, e, gemmPool) -> backwardDataRange(g, dy, pwt, w, dx, worker, s, e, gemmPool));
+        overImages(g, (worker, s, e, gemmPool) -> backwardDataRange(g, dy, pwt, w, dx, reluOut, worker, s, e,
+                gemmPool));
     }
 
-    private void backwardDataRange(Geo g, float[] dy, PackedA[] pwt, float[] w, float[] dx, int worker, int s, int e,
-            WorkerPool gemmPool) {
+    private void backwardDataRange(Geo g, float[] dy, PackedA[] pwt, float[] w, float[] dx, float[] reluOut,
+            int worker, int s, int e, WorkerPool gemmPool) {
         int p = g.p();
         int imageSize = g.c * g.h * g.w;
         int nb = imagesPerGemm(g, e - s);
@@ -312,6 +318,9 @@ final class CpuConvolution {
                 for (int b = 0; b < cnt; b++) {
                     g.col2imAdd(col, b * p, ld, i + b, grp, dx);
                 }
+            }
+            if (reluOut != null) {
+                K.reluBackward(reluOut, dx, dx, i * imageSize, (i + cnt) * imageSize);
             }
         }
     }

@@ -75,22 +75,25 @@ final class CpuLrn {
 
     /**
      * {@code dx_i = dy_i * s_i^-beta - 2*alpha'*beta * a_i * sum_{j : i in window(j)} dy_j * y_j / s_j}; the inner
-     * sum over j in {@code [i - hi, i - lo]} slides like the forward one.
+     * sum over j in {@code [i - hi, i - lo]} slides like the forward one. With {@code relu}, x is an in-place ReLU's
+     * output and its gradient is applied too, {@code dx_i = 0} where {@code x_i <= 0} (or NaN), row by row while in
+     * cache.
      */
-    void backward(LrnSpec s, int[] shape, float[] x, float[] y, float[] scale, float[] dy, float[] dx) {
+    void backward(LrnSpec s, int[] shape, float[] x, float[] y, float[] scale, float[] dy, float[] dx,
+            boolean relu) {
         int cg = shape[1] / s.groups();
         int plane = shape[2] * shape[3];
         pool.parallelFor(shape[0] * s.groups(), (worker, start, end) -> {
             float[] t = ws.floats(worker, TMP, cg * plane);
             float[] sum = ws.floats(worker, SUM, plane);
             for (int task = start; task < end; task++) {
-                backwardGroup(s, x, y, scale, dy, dx, task * cg * plane, cg, plane, t, sum);
+                backwardGroup(s, x, y, scale, dy, dx, relu, task * cg * plane, cg, plane, t, sum);
             }
         });
     }
 
     private static void backwardGroup(LrnSpec s, float[] x, float[] y, float[] scale, float[] dy, float[] dx,
-            int base, int cg, int plane, float[] t, float[] sum) {
+            boolean relu, int base, int cg, int plane, float[] t, float[] sum) {
         float beta = (float) s.beta();
         float coef = (float) (2.0 * s.effectiveAlpha() * s.beta());
         boolean threeQuarters = s.beta() == 0.75;
@@ -121,6 +124,9 @@ final class CpuLrn {
                     float pw = (float) Math.pow(scale[out + p], -beta);
                     dx[out + p] = dy[out + p] * pw - coef * x[out + p] * sum[p];
                 }
+            }
+            if (relu) {
+                K.reluBackward(x, dx, dx, out, out + plane);
             }
         }
     }

@@ -105,7 +105,12 @@ final class CpuMaxPool {
         return k;
     }
 
-    void backward(PoolSpec s, int[] shape, float[] x, float[] y, float[] dy, float[] dx) {
+    /**
+     * dx = the gradient routed to each window's first maximum. With {@code relu}, x is an in-place ReLU's output and
+     * its gradient is applied too: a window routes nothing unless its maximum is above 0 (the routed-to element is
+     * the maximum, or a NaN, so this is {@code x > 0} there; every other element's gradient is 0 anyway).
+     */
+    void backward(PoolSpec s, int[] shape, float[] x, float[] y, float[] dy, float[] dx, boolean relu) {
         if (shape[2] > 0xFFFF || shape[3] > 0xFFFF) {
             throw new IllegalArgumentException("max-pool backward: planes larger than 65535 are not supported, got "
                     + shape[2] + "x" + shape[3]);
@@ -119,7 +124,8 @@ final class CpuMaxPool {
             if (direct) {
                 Laned scratch = new Laned(ws.floats(worker, LANED, LANES * h * w), s.kernel());
                 for (int plane = start; plane < end; plane += LANES) {
-                    backwardPlanesLaned(s, x, plane, Math.min(LANES, end - plane), h, w, y, dy, oh, ow, dx, scratch);
+                    backwardPlanesLaned(s, x, plane, Math.min(LANES, end - plane), h, w, y, dy, oh, ow, dx, relu,
+                            scratch);
                 }
                 return;
             }
@@ -128,13 +134,13 @@ final class CpuMaxPool {
             float[] row = ws.floats(worker, ROW, w);
             long[] key = keys(worker, w);
             for (int plane = start; plane < end; plane++) {
-                backwardPlane(s, x, plane * h * w, h, w, y, dy, plane * oh * ow, oh, ow, dx, max, row, key);
+                backwardPlane(s, x, plane * h * w, h, w, y, dy, plane * oh * ow, oh, ow, dx, relu, max, row, key);
             }
         });
     }
 
     private static void backwardPlane(PoolSpec s, float[] x, int in, int h, int w, float[] y, float[] dy, int out,
-            int oh, int ow, float[] dx, float[] max, float[] row, long[] key) {
+            int oh, int ow, float[] dx, boolean relu, float[] max, float[] row, long[] key) {
         int k = s.kernel();
         int st = s.stride();
         int pad = s.padding();
@@ -153,6 +159,9 @@ final class CpuMaxPool {
                 int c0 = Math.max(j * st - pad, 0);
                 int c1 = Math.min(j * st - pad + k, w);
                 int o = out + i * ow + j;
+                if (relu && !(y[o] > 0f)) {
+                    continue;
+                }
                 int target;
                 if (y[o] != y[o]) {
                     target = firstNaN(x, in, w, r0, r1, c0, c1);
@@ -176,7 +185,7 @@ final class CpuMaxPool {
      * folds them); NaN windows go to their first NaN. Lanes past {@code count} hold stale values and are ignored.
      */
     private static void backwardPlanesLaned(PoolSpec s, float[] x, int plane0, int count, int h, int w, float[] y,
-            float[] dy, int oh, int ow, float[] dx, Laned scratch) {
+            float[] dy, int oh, int ow, float[] dx, boolean relu, Laned scratch) {
         int hw = h * w;
         int in0 = plane0 * hw;
         int out0 = plane0 * oh * ow;
@@ -214,6 +223,9 @@ final class CpuMaxPool {
                     int in = in0 + l * hw;
                     int ol = out0 + l * oh * ow + o;
                     float m = y[ol];
+                    if (relu && !(m > 0f)) {
+                        continue;
+                    }
                     int target = m != m ? firstNaN(x, in, w, r0, r1, c0, c1) : in + (int) at[l] / LANES;
                     dx[target] += dy[ol];
                 }

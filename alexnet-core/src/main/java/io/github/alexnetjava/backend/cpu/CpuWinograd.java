@@ -84,16 +84,19 @@ final class CpuWinograd {
         Plan p = Plan.of(xShape[0], s.groups(), s.inPerGroup(), s.outPerGroup(), s.kernelH(), xShape[2], xShape[3],
                 s.padH());
         PackedA[][] u = transformFilters(w, p, false);
-        pool.parallelFor(p.n, (worker, from, to) -> run(p, x, u, bias, relu, y, worker, from, to));
+        pool.parallelFor(p.n, (worker, from, to) -> run(p, x, u, bias, relu, null, y, worker, from, to));
     }
 
-    /** dx = the gradient of conv(x, w) with respect to x (overwritten). */
-    void backwardData(Conv2dSpec s, float[] dy, float[] w, float[] dx, int[] xShape) {
+    /**
+     * dx = the gradient of conv(x, w) with respect to x (overwritten), times {@code reluOut > 0} when
+     * {@code reluOut} (the output of an in-place ReLU that x is) is not null.
+     */
+    void backwardData(Conv2dSpec s, float[] dy, float[] w, float[] dx, int[] xShape, float[] reluOut) {
         int k = s.kernelH();
         Plan p = Plan.of(xShape[0], s.groups(), s.outPerGroup(), s.inPerGroup(), k, s.outH(xShape[2]),
                 s.outW(xShape[3]), k - 1 - s.padH());
         PackedA[][] u = transformFilters(w, p, true);
-        pool.parallelFor(p.n, (worker, from, to) -> run(p, dy, u, null, false, dx, worker, from, to));
+        pool.parallelFor(p.n, (worker, from, to) -> run(p, dy, u, null, false, reluOut, dx, worker, from, to));
     }
 
     /**
@@ -311,8 +314,12 @@ final class CpuWinograd {
      * GEMMs give M ({@code [xi][o][tile*LANES + lane]}) and the output transform writes y. Lanes past the last
      * image are zero and their results dropped.
      */
-    private void run(Plan p, float[] x, PackedA[][] u, float[] bias, boolean relu, float[] y, int worker, int from,
-            int to) {
+    /**
+     * The forward algorithm (also backward-data's, on dY with the flipped filters): y = conv(x) (+ bias), then
+     * {@code max(., 0)} when {@code relu}, or 0 where {@code mask <= 0} when {@code mask} is not null.
+     */
+    private void run(Plan p, float[] x, PackedA[][] u, float[] bias, boolean relu, float[] mask, float[] y,
+            int worker, int from, int to) {
         int lanes = WinogradKernels.LANES;
         int tiles = p.tiles();
         int perBlock = p.tilesPerBlock();
@@ -355,7 +362,7 @@ final class CpuWinograd {
                         int dst = i * outImage + (grp * p.cout + o) * p.oh * p.ow;
                         for (int t = 0; t < nt; t++) {
                             K.outputTile(m, o * cols + t * lanes, p.cout * cols, out);
-                            scatter(p, out, t0 + t, cnt, outImage, bv, bias != null, relu, y, dst);
+                            scatter(p, out, t0 + t, cnt, outImage, bv, bias != null, relu, mask, y, dst);
                         }
                     }
                 }
@@ -533,10 +540,10 @@ final class CpuWinograd {
 
     /**
      * Tile {@code t}'s 2x2 results of each lane's image into {@code y}, cropping the edge, adding the bias and
-     * rectifying when {@code relu}.
+     * rectifying when {@code relu}, zeroing where {@code mask <= 0} (or NaN) when {@code mask} is not null.
      */
     private static void scatter(Plan p, float[] out, int t, int cnt, int outImage, float bias, boolean addBias,
-            boolean relu, float[] y, int dst) {
+            boolean relu, float[] mask, float[] y, int dst) {
         int lanes = WinogradKernels.LANES;
         int ow = p.ow;
         int r = 2 * (t / p.tw);
@@ -560,6 +567,12 @@ final class CpuWinograd {
                 y01 = Math.max(y01, 0f);
                 y10 = Math.max(y10, 0f);
                 y11 = Math.max(y11, 0f);
+            }
+            if (mask != null) {
+                y00 = mask[at] > 0f ? y00 : 0f;
+                y01 = right && mask[at + 1] > 0f ? y01 : 0f;
+                y10 = second && mask[at + ow] > 0f ? y10 : 0f;
+                y11 = right && second && mask[at + ow + 1] > 0f ? y11 : 0f;
             }
             y[at] = y00;
             if (right) {

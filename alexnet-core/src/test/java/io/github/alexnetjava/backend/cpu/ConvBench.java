@@ -64,12 +64,12 @@ public final class ConvBench {
                 String ab = System.getProperty("bench.ab");
                 if (ab != null) {
                     abLine(l.name + " fwd", ab, reps, () -> conv.forward(s, x, xs, w, b, y, false));
-                    abLine(l.name + " bwdData", ab, reps, () -> conv.backwardData(s, dy, w, dx, xs));
+                    abLine(l.name + " bwdData", ab, reps, () -> conv.backwardData(s, dy, w, dx, xs, null));
                     abLine(l.name + " bwdFilt", ab, reps, () -> conv.backwardFilter(s, x, xs, dy, dw, db));
                     continue;
                 }
                 double f = time(reps, () -> conv.forward(s, x, xs, w, b, y, false));
-                double d = time(reps, () -> conv.backwardData(s, dy, w, dx, xs));
+                double d = time(reps, () -> conv.backwardData(s, dy, w, dx, xs, null));
                 double wf = time(reps, () -> conv.backwardFilter(s, x, xs, dy, dw, db));
                 if (Boolean.getBoolean("bench.nobias")) {
                     System.out.printf("   backward-filter without dbias: %.1f%n",

@@ -98,7 +98,7 @@ class CpuConvolutionPathsTest {
         conv.forward(s, x, xs, wt, bias, y, false);
         float[] dx = new float[x.length];
         Arrays.fill(dx, Float.NaN);
-        conv.backwardData(s, dy, wt, dx, xs);
+        conv.backwardData(s, dy, wt, dx, xs, null);
         float[] dw = new float[wt.length];
         Arrays.fill(dw, Float.NaN);
         float[] db = new float[bias.length];

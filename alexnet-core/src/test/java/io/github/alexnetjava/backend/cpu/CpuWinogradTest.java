@@ -54,7 +54,7 @@ class CpuWinogradTest {
                     float[] y = d.nan(d.ySize);
                     wino.forward(s, d.x, d.xs, d.w, d.b, y, false);
                     float[] dx = d.nan(d.x.length);
-                    wino.backwardData(s, d.dy, d.w, dx, d.xs);
+                    wino.backwardData(s, d.dy, d.w, dx, d.xs, null);
                     float[] y2 = d.nan(d.ySize);
                     wino.forward(s, d.x, d.xs, d.w, d.b, y2, false);
                     assertArrayEquals(y, y2, what + ": forward not repeatable");
@@ -114,7 +114,7 @@ class CpuWinogradTest {
             float[] yw = new float[d.ySize];
             wino.forward(s, d.x, d.xs, d.w, d.b, yw, false);
             float[] dxw = new float[d.x.length];
-            wino.backwardData(s, d.dy, d.w, dxw, d.xs);
+            wino.backwardData(s, d.dy, d.w, dxw, d.xs, null);
             float[] dww = new float[d.w.length];
             wino.backwardFilter(s, d.x, d.xs, d.dy, dww);
             float[] yd = new float[d.ySize];
@@ -123,7 +123,7 @@ class CpuWinogradTest {
             String old = System.setProperty("alexnet.conv.winograd", "false");
             try {
                 direct.forward(s, d.x, d.xs, d.w, d.b, yd, false);
-                direct.backwardData(s, d.dy, d.w, dxd, d.xs);
+                direct.backwardData(s, d.dy, d.w, dxd, d.xs, null);
                 direct.backwardFilter(s, d.x, d.xs, d.dy, dwd, null);
             } finally {
                 if (old == null) {

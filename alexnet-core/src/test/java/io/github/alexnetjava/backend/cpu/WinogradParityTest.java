@@ -34,7 +34,7 @@ class WinogradParityTest {
                 wino.forward(spec, x, xs, w, b, y, false);
                 c.check("y", y, TOL);
                 float[] dx = new float[x.length];
-                wino.backwardData(spec, dy, w, dx, xs);
+                wino.backwardData(spec, dy, w, dx, xs, null);
                 c.check("dx", dx, TOL);
                 float[] dw = new float[w.length];
                 wino.backwardFilter(spec, x, xs, dy, dw);
