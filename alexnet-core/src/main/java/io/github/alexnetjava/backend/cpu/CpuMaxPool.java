@@ -122,7 +122,7 @@ final class CpuMaxPool {
         boolean direct = w <= directWidth();
         pool.parallelFor(shape[0] * shape[1], (worker, start, end) -> {
             if (direct) {
-                Laned scratch = new Laned(ws.floats(worker, LANED, LANES * h * w), s.kernel());
+                Laned scratch = new Laned(ws.floats(worker, LANED, LANES * h * w), s.kernel(), oh * ow);
                 for (int plane = start; plane < end; plane += LANES) {
                     backwardPlanesLaned(s, x, plane, Math.min(LANES, end - plane), h, w, y, dy, oh, ow, dx, relu,
                             scratch);
@@ -217,18 +217,29 @@ final class CpuMaxPool {
                         pos[n++] = (r * w + c) * LANES;
                     }
                 }
-                P.firstMax(xi, pos, n, at);
-                int o = i * ow + j;
-                for (int l = 0; l < count; l++) {
-                    int in = in0 + l * hw;
-                    int ol = out0 + l * oh * ow + o;
-                    float m = y[ol];
-                    if (relu && !(m > 0f)) {
-                        continue;
-                    }
-                    int target = m != m ? firstNaN(x, in, w, r0, r1, c0, c1) : in + (int) at[l] / LANES;
-                    dx[target] += dy[ol];
+                P.firstMax(xi, pos, n, at, (i * ow + j) * LANES);
+            }
+        }
+        // Then plane by plane, so that each plane's y, dy and dx are read and written in order.
+        int ohw = oh * ow;
+        for (int l = 0; l < count; l++) {
+            int in = in0 + l * hw;
+            int outL = out0 + l * ohw;
+            for (int o = 0; o < ohw; o++) {
+                float m = y[outL + o];
+                if (relu && !(m > 0f)) {
+                    continue;
                 }
+                int target;
+                if (m != m) {
+                    int i = o / ow;
+                    int j = o - i * ow;
+                    target = firstNaN(x, in, w, Math.max(i * st - pad, 0), Math.min(i * st - pad + k, h),
+                            Math.max(j * st - pad, 0), Math.min(j * st - pad + k, w));
+                } else {
+                    target = in + (int) at[o * LANES + l] / LANES;
+                }
+                dx[target] += dy[outL + o];
             }
         }
     }
@@ -237,11 +248,13 @@ final class CpuMaxPool {
     private static final class Laned {
         final float[] xi;
         final int[] pos;
-        final float[] at = new float[LANES];
+        /** Each window's route per lane, window-major: {@code at[o*LANES + l]}. */
+        final float[] at;
 
-        Laned(float[] xi, int kernel) {
+        Laned(float[] xi, int kernel, int outputs) {
             this.xi = xi;
             this.pos = new int[kernel * kernel];
+            this.at = new float[outputs * LANES];
         }
     }
 

@@ -12,10 +12,10 @@ public interface PoolKernels {
      * For each lane {@code l}: the first of the window's positions {@code pos[0..n)} (offsets into {@code xi}, in
      * row-major scan order, each a multiple of {@link #LANES}) whose value {@code xi[pos[t] + l]} is the window's
      * maximum, a later one only replacing it when strictly greater (so -0 and +0 tie, and NaN never wins: callers
-     * route NaN windows themselves), written to {@code at[l]} as that offset {@code pos[t]} (a float: exact, as
-     * offsets are below 2^24).
+     * route NaN windows themselves), written to {@code at[atOff + l]} as that offset {@code pos[t]} (a float:
+     * exact, as offsets are below 2^24).
      */
-    void firstMax(float[] xi, int[] pos, int n, float[] at);
+    void firstMax(float[] xi, int[] pos, int n, float[] at, int atOff);
 
     /** The implementation for this JVM. */
     static PoolKernels get() {

@@ -3,7 +3,7 @@ package io.github.alexnetjava.backend.cpu.vector;
 /** {@link PoolKernels} in plain Java, one lane at a time (the same comparisons as the vector version). */
 final class ScalarPool implements PoolKernels {
     @Override
-    public void firstMax(float[] xi, int[] pos, int n, float[] at) {
+    public void firstMax(float[] xi, int[] pos, int n, float[] at, int atOff) {
         for (int l = 0; l < LANES; l++) {
             float best = xi[pos[0] + l];
             int where = pos[0];
@@ -14,7 +14,7 @@ final class ScalarPool implements PoolKernels {
                     where = pos[t];
                 }
             }
-            at[l] = where;
+            at[atOff + l] = where;
         }
     }
 }

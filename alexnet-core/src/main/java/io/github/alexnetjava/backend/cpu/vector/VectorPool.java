@@ -13,14 +13,14 @@ final class VectorPool implements PoolKernels {
             ? FloatVector.SPECIES_512 : FloatVector.SPECIES_PREFERRED;
 
     @Override
-    public void firstMax(float[] xi, int[] pos, int n, float[] at) {
+    public void firstMax(float[] xi, int[] pos, int n, float[] at, int atOff) {
         for (int l = 0; l < LANES; l += S.length()) {
-            firstMax(xi, pos, n, at, l);
+            firstMax(xi, pos, n, at, atOff, l);
         }
     }
 
     // One flat loop carrying the vectors: carried across a loop nest, C2 boxed them (see the GEMM kernels).
-    private static void firstMax(float[] xi, int[] pos, int n, float[] at, int l) {
+    private static void firstMax(float[] xi, int[] pos, int n, float[] at, int atOff, int l) {
         FloatVector best = FloatVector.fromArray(S, xi, pos[0] + l);
         FloatVector where = FloatVector.broadcast(S, (float) pos[0]);
         for (int t = 1; t < n; t++) {
@@ -29,6 +29,6 @@ final class VectorPool implements PoolKernels {
             best = best.blend(v, larger);
             where = where.blend((float) pos[t], larger);
         }
-        where.intoArray(at, l);
+        where.intoArray(at, atOff + l);
     }
 }
