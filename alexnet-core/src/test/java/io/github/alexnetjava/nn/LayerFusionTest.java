@@ -8,6 +8,7 @@ import io.github.alexnetjava.optim.LearningRateSchedule;
 import io.github.alexnetjava.optim.Sgd;
 import io.github.alexnetjava.random.CounterRng;
 import io.github.alexnetjava.tensor.Tensor;
+import io.github.alexnetjava.testutil.SystemProperties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,18 +39,10 @@ class LayerFusionTest {
     }
 
     private static Network build(boolean fuse) {
-        String old = System.setProperty("alexnet.fuseRelu", Boolean.toString(fuse));
-        try {
-            Network net = AlexNet.small(cpu, 1, 28, 10, 5);
-            Initialization.he(net.parameters(), 5);
-            return net;
-        } finally {
-            if (old == null) {
-                System.clearProperty("alexnet.fuseRelu");
-            } else {
-                System.setProperty("alexnet.fuseRelu", old);
-            }
-        }
+        Network net = SystemProperties.with("alexnet.fuseRelu", Boolean.toString(fuse),
+                () -> AlexNet.small(cpu, 1, 28, 10, 5));
+        Initialization.he(net.parameters(), 5);
+        return net;
     }
 
     private static List<Relu> relus(Network net) {

@@ -15,6 +15,7 @@ import io.github.alexnetjava.tensor.Tensor;
 import io.github.alexnetjava.testutil.Json;
 import io.github.alexnetjava.testutil.Npy;
 import io.github.alexnetjava.testutil.Parity;
+import io.github.alexnetjava.testutil.SystemProperties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,17 +71,8 @@ class SmallAlexNetStepParityTest {
 
         // Every layer's own output is compared, the convolutions' before their ReLU too, so the layers run apart
         // (fused, a convolution's output is already rectified; LayerFusionTest shows fusing changes no result).
-        String fuse = System.setProperty("alexnet.fuseRelu", "false");
-        Network net;
-        try {
-            net = AlexNet.small(backend, input[1], input[2], classes, seed);
-        } finally {
-            if (fuse == null) {
-                System.clearProperty("alexnet.fuseRelu");
-            } else {
-                System.setProperty("alexnet.fuseRelu", fuse);
-            }
-        }
+        Network net = SystemProperties.with("alexnet.fuseRelu", "false",
+                () -> AlexNet.small(backend, input[1], input[2], classes, seed));
         assertEquals(seed, net.seed());
         checkArchitecture(net, p);
 

@@ -152,31 +152,35 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void conv2dForward(Conv2dSpec spec, Tensor x, Tensor w, Tensor bias, Tensor y) {
-        String op = "conv2d forward " + spec;
-        OpChecks.conv(op, spec, x, w, bias, y);
-        conv.forward(spec, d(op, x), x.shape(), d(op, w), d(op, bias), d(op, y), false);
+        conv2dForward("conv2d forward " + spec, spec, x, w, bias, y, false);
     }
 
     @Override
     public void conv2dForwardRelu(Conv2dSpec spec, Tensor x, Tensor w, Tensor bias, Tensor y) {
-        String op = "conv2d forward + relu " + spec;
+        conv2dForward("conv2d forward + relu " + spec, spec, x, w, bias, y, true);
+    }
+
+    private void conv2dForward(String op, Conv2dSpec spec, Tensor x, Tensor w, Tensor bias, Tensor y, boolean relu) {
         OpChecks.conv(op, spec, x, w, bias, y);
-        conv.forward(spec, d(op, x), x.shape(), d(op, w), d(op, bias), d(op, y), true);
+        conv.forward(spec, d(op, x), x.shape(), d(op, w), d(op, bias), d(op, y), relu);
     }
 
     @Override
     public void conv2dBackwardData(Conv2dSpec spec, Tensor dy, Tensor w, Tensor dx) {
-        String op = "conv2d backward-data " + spec;
-        OpChecks.conv(op, spec, dx, w, null, dy);
-        conv.backwardData(spec, d(op, dy), d(op, w), d(op, dx), dx.shape(), null);
+        conv2dBackwardData("conv2d backward-data " + spec, spec, dy, w, null, dx);
     }
 
     @Override
     public void conv2dBackwardDataRelu(Conv2dSpec spec, Tensor dy, Tensor w, Tensor x, Tensor dx) {
         String op = "conv2d backward-data + relu " + spec;
-        OpChecks.conv(op, spec, dx, w, null, dy);
         Shapes.requireSame(op, "x", x, dx);
-        conv.backwardData(spec, d(op, dy), d(op, w), d(op, dx), dx.shape(), d(op, x));
+        conv2dBackwardData(op, spec, dy, w, x, dx);
+    }
+
+    /** With {@code reluOut} not null, also the gradient of the in-place ReLU whose output it is. */
+    private void conv2dBackwardData(String op, Conv2dSpec spec, Tensor dy, Tensor w, Tensor reluOut, Tensor dx) {
+        OpChecks.conv(op, spec, dx, w, null, dy);
+        conv.backwardData(spec, d(op, dy), d(op, w), d(op, dx), dx.shape(), reluOut == null ? null : d(op, reluOut));
     }
 
     @Override
@@ -222,14 +226,18 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void lrnBackward(LrnSpec spec, Tensor x, Tensor y, Tensor scale, Tensor dy, Tensor dx) {
-        OpChecks.lrn("lrn backward", spec, x, y, scale, dy, dx);
-        lrn.backward(spec, x.shape(), d("lrn", x), d("lrn", y), d("lrn", scale), d("lrn", dy), d("lrn", dx), false);
+        lrnBackward("lrn backward", spec, x, y, scale, dy, dx, false);
     }
 
     @Override
     public void lrnBackwardRelu(LrnSpec spec, Tensor x, Tensor y, Tensor scale, Tensor dy, Tensor dx) {
-        OpChecks.lrn("lrn backward + relu", spec, x, y, scale, dy, dx);
-        lrn.backward(spec, x.shape(), d("lrn", x), d("lrn", y), d("lrn", scale), d("lrn", dy), d("lrn", dx), true);
+        lrnBackward("lrn backward + relu", spec, x, y, scale, dy, dx, true);
+    }
+
+    private void lrnBackward(String op, LrnSpec spec, Tensor x, Tensor y, Tensor scale, Tensor dy, Tensor dx,
+            boolean relu) {
+        OpChecks.lrn(op, spec, x, y, scale, dy, dx);
+        lrn.backward(spec, x.shape(), d(op, x), d(op, y), d(op, scale), d(op, dy), d(op, dx), relu);
     }
 
     @Override
@@ -240,20 +248,19 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void maxPoolBackward(PoolSpec spec, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        OpChecks.pool("max-pool backward", spec, x, y);
-        Shapes.requireSame("max-pool backward", "dy", dy, y);
-        Shapes.requireSame("max-pool backward", "dx", dx, x);
-        String op = "max-pool backward";
-        maxPool.backward(spec, x.shape(), d(op, x), d(op, y), d(op, dy), d(op, dx), false);
+        maxPoolBackward("max-pool backward", spec, x, y, dy, dx, false);
     }
 
     @Override
     public void maxPoolBackwardRelu(PoolSpec spec, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        String op = "max-pool backward + relu";
+        maxPoolBackward("max-pool backward + relu", spec, x, y, dy, dx, true);
+    }
+
+    private void maxPoolBackward(String op, PoolSpec spec, Tensor x, Tensor y, Tensor dy, Tensor dx, boolean relu) {
         OpChecks.pool(op, spec, x, y);
         Shapes.requireSame(op, "dy", dy, y);
         Shapes.requireSame(op, "dx", dx, x);
-        maxPool.backward(spec, x.shape(), d(op, x), d(op, y), d(op, dy), d(op, dx), true);
+        maxPool.backward(spec, x.shape(), d(op, x), d(op, y), d(op, dy), d(op, dx), relu);
     }
 
     @Override

@@ -59,20 +59,17 @@ final class CpuMaxPool {
     // would only ever be on-stack-replaced).
     private static void forwardPlane(PoolSpec s, float[] x, int in, int h, int w, float[] y, int out, int oh, int ow,
             float[] max) {
-        int k = s.kernel();
-        int st = s.stride();
-        int pad = s.padding();
         for (int i = 0; i < oh; i++) {
-            int r0 = Math.max(i * st - pad, 0);
-            int r1 = Math.min(i * st - pad + k, h);
+            int r0 = windowStart(s, i);
+            int r1 = windowEnd(s, i, h);
             System.arraycopy(x, in + r0 * w, max, 0, w);
             for (int r = r0 + 1; r < r1; r++) {
                 K.maxInto(x, in + r * w, max, w);
             }
             int dst = out + i * ow;
             for (int j = 0; j < ow; j++) {
-                int c0 = Math.max(j * st - pad, 0);
-                int c1 = Math.min(j * st - pad + k, w);
+                int c0 = windowStart(s, j);
+                int c1 = windowEnd(s, j, w);
                 y[dst + j] = c1 - c0 == 3 ? max3(max[c0], max[c0 + 1], max[c0 + 2]) : maxOf(max, c0, c1);
             }
         }
@@ -141,12 +138,9 @@ final class CpuMaxPool {
 
     private static void backwardPlane(PoolSpec s, float[] x, int in, int h, int w, float[] y, float[] dy, int out,
             int oh, int ow, float[] dx, boolean relu, float[] max, float[] row, long[] key) {
-        int k = s.kernel();
-        int st = s.stride();
-        int pad = s.padding();
         for (int i = 0; i < oh; i++) {
-            int r0 = Math.max(i * st - pad, 0);
-            int r1 = Math.min(i * st - pad + k, h);
+            int r0 = windowStart(s, i);
+            int r1 = windowEnd(s, i, h);
             System.arraycopy(x, in + r0 * w, max, 0, w);
             Arrays.fill(row, 0, w, r0);
             for (int r = r0 + 1; r < r1; r++) {
@@ -156,8 +150,8 @@ final class CpuMaxPool {
                 key[c] = key(max[c], (int) row[c], c);
             }
             for (int j = 0; j < ow; j++) {
-                int c0 = Math.max(j * st - pad, 0);
-                int c1 = Math.min(j * st - pad + k, w);
+                int c0 = windowStart(s, j);
+                int c1 = windowEnd(s, j, w);
                 int o = out + i * ow + j;
                 if (relu && !(y[o] > 0f)) {
                     continue;
@@ -202,15 +196,12 @@ final class CpuMaxPool {
             }
         }
         Arrays.fill(dx, in0, in0 + count * hw, 0f);
-        int k = s.kernel();
-        int st = s.stride();
-        int pad = s.padding();
         for (int i = 0; i < oh; i++) {
-            int r0 = Math.max(i * st - pad, 0);
-            int r1 = Math.min(i * st - pad + k, h);
+            int r0 = windowStart(s, i);
+            int r1 = windowEnd(s, i, h);
             for (int j = 0; j < ow; j++) {
-                int c0 = Math.max(j * st - pad, 0);
-                int c1 = Math.min(j * st - pad + k, w);
+                int c0 = windowStart(s, j);
+                int c1 = windowEnd(s, j, w);
                 int n = 0;
                 for (int r = r0; r < r1; r++) {
                     for (int c = c0; c < c1; c++) {
@@ -234,8 +225,8 @@ final class CpuMaxPool {
                 if (m != m) {
                     int i = o / ow;
                     int j = o - i * ow;
-                    target = firstNaN(x, in, w, Math.max(i * st - pad, 0), Math.min(i * st - pad + k, h),
-                            Math.max(j * st - pad, 0), Math.min(j * st - pad + k, w));
+                    target = firstNaN(x, in, w, windowStart(s, i), windowEnd(s, i, h),
+                            windowStart(s, j), windowEnd(s, j, w));
                 } else {
                     target = in + (int) at[o * LANES + l] / LANES;
                 }
@@ -268,6 +259,16 @@ final class CpuMaxPool {
         int bits = Float.floatToRawIntBits(v + 0f);
         int ordered = bits ^ ((bits >> 31) & 0x7fffffff);
         return ((long) ordered << 32) | ((long) (~row & 0xFFFF) << 16) | (~col & 0xFFFF);
+    }
+
+    /** First input row (or column) of output row (or column) {@code i}'s window, the padding clipped off. */
+    private static int windowStart(PoolSpec s, int i) {
+        return Math.max(i * s.stride() - s.padding(), 0);
+    }
+
+    /** One past the last input row (or column) of window {@code i}, clipped to the input's {@code size}. */
+    private static int windowEnd(PoolSpec s, int i, int size) {
+        return Math.min(i * s.stride() - s.padding() + s.kernel(), size);
     }
 
     private static int firstNaN(float[] x, int in, int w, int r0, int r1, int c0, int c1) {

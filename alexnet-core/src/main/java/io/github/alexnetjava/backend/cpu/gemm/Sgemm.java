@@ -56,23 +56,22 @@ public final class Sgemm {
 
     /** A driver with explicit blocking (tests); {@code vectorShape} null selects the scalar kernel. */
     static GemmDriver driver(String vectorShape, int kc, int mc, int nc) {
-        if (vectorShape == null) {
-            return new GemmDriver(new ScalarKernel(), kc, mc, nc);
-        }
-        if (!VectorSupport.enabled()) {
-            throw new IllegalStateException("Vector API not enabled");
-        }
-        return newVectorDriver(vectorShape, kc, mc, nc);
-    }
-
-    private static GemmDriver newVectorDriver(String shape, int kc, int mc, int nc) {
-        return new GemmDriver(VectorKernels.create(shape), kc, mc, nc);
+        return new GemmDriver(kernel(vectorShape), kc, mc, nc);
     }
 
     /** The same with an explicit limit for reading A in place ({@link GemmDriver#inPlaceMaxN}; tests). */
     static GemmDriver driver(String vectorShape, int kc, int mc, int nc, int inPlaceMaxN) {
-        MicroKernel kernel = vectorShape == null ? new ScalarKernel() : driver(vectorShape, kc, mc, nc).kernel;
-        return new GemmDriver(kernel, kc, mc, nc, inPlaceMaxN);
+        return new GemmDriver(kernel(vectorShape), kc, mc, nc, inPlaceMaxN);
+    }
+
+    private static MicroKernel kernel(String vectorShape) {
+        if (vectorShape == null) {
+            return new ScalarKernel();
+        }
+        if (!VectorSupport.enabled()) {
+            throw new IllegalStateException("Vector API not enabled");
+        }
+        return VectorKernels.create(vectorShape);
     }
 
     /** The Vector API driver, or null when the Vector API is off (tests). */
