@@ -20,20 +20,24 @@ import java.util.Arrays;
  *       im2col path.</li>
  * </ul>
  * A 3x3 filter needs 2.25x fewer multiply-adds than the direct convolution (1.9x after the tile padding of a
- * 13x13 output). Larger filters (up to 6x6) are split into 3x3 pieces of a zero-padded filter, each piece reading
- * the input shifted by 3: the pieces are extra rows of the GEMMs' depth, so a 5x5 filter costs 4 x 16 = 64
- * multiplies per 2x2 tile instead of 100, with the arithmetic (and rounding) of F(2x2, 3x3). The backward-data
- * pass of a stride-1 convolution is itself one: dY convolved with the filters rotated by 180 degrees, input and
- * output channels swapped, and padding {@code k - 1 - pad}.
+ * 13x13 output). A 5x5 filter (conv2) goes by F(2x2, 5x5): 6x6 input tiles, 36 products (GEMMs) per 2x2 output
+ * tile instead of 100 multiplies, the same 2x2 output tiling and the same steps with 6x6 transforms (see
+ * {@link WinogradKernels} for its matrices). Other filters up to 6x6, and 5x5 ones when
+ * {@code alexnet.conv.winograd5} is false, are split into 3x3 pieces of a zero-padded filter, each piece reading the
+ * input shifted by 3: the pieces are extra rows of the GEMMs' depth, so a 5x5 filter costs 4 x 16 = 64 multiplies
+ * per tile, with the arithmetic (and rounding) of F(2x2, 3x3). The backward-data pass of a stride-1 convolution is
+ * itself one: dY convolved with the filters rotated by 180 degrees, input and output channels swapped, and padding
+ * {@code k - 1 - pad}.
  *
  * <p>The transforms run over {@link WinogradKernels#LANES} images at once (images innermost), as vector
- * arithmetic. Rounding differs from the direct sum: the transforms add and subtract up to four values before and
- * after the products (errors measured against a double reference in {@code CpuWinogradTest}). Deterministic: every
+ * arithmetic. Rounding differs from the direct sum: F(2x2, 3x3)'s transforms add and subtract up to four values
+ * before and after the products; F(2x2, 5x5)'s input transform has coefficients up to 5 and rounds more (errors
+ * measured against a double reference in {@code CpuWinogradTest}: up to 36x the im2col path's, below 2e-6 of
+ * the terms' magnitudes at conv2's shape). Deterministic: every
  * worker takes a fixed range of images and every GEMM runs single-threaded, so the thread count does not change
  * the bits.
  */
 final class CpuWinograd {
-    private static final int XI = 16;
     private static final int V = 0;
     private static final int M = 1;
     private static final int XT = 2;
@@ -61,21 +65,23 @@ final class CpuWinograd {
     enum Pass { FORWARD, DATA, FILTER }
 
     /**
-     * Whether this path takes a pass of a convolution: a square 3x3 to 6x6 filter (3x3 only for the filter
-     * gradient, where the pieces of a larger filter made it slower than im2col: conv2 93 against 84 ms), stride
-     * 1, padding at most {@code k - 1} (so backward-data's {@code k - 1 - pad} is a padding too), at least
+     * Whether this path takes a pass of a convolution: a square 3x3 to 6x6 filter (for the filter gradient 3x3, or
+     * 5x5 by F(2x2, 5x5): the 3x3 pieces of a larger filter made it slower than im2col, conv2 93 against 84 ms),
+     * stride 1, padding at most {@code k - 1} (so backward-data's {@code k - 1 - pad} is a padding too), at least
      * {@link WinogradKernels#LANES} images per worker (the transforms run over that many at once; fewer would
-     * leave lanes empty and GEMM columns wasted), at least {@link #MIN_ROWS} GEMM rows (conv2's backward-data,
-     * 48 rows, measured 71.6 ms by im2col and 110.7 by this path), and {@code alexnet.conv.winograd} not false
-     * (read per call so benchmarks can compare both in one JVM).
+     * leave lanes empty and GEMM columns wasted), at least {@link #MIN_ROWS} GEMM rows unless by F(2x2, 5x5)
+     * (conv2's backward-data, 48 rows, measured 71.6 ms by im2col and 110.7 in 3x3 pieces; 93-103 against 141 by
+     * F(2x2, 5x5) at batch 128), and {@code alexnet.conv.winograd} not false (read per call so benchmarks can
+     * compare both in one JVM).
      */
     boolean applies(Conv2dSpec s, int images, Pass pass) {
         int k = s.kernelH();
+        boolean f25 = alphaFor(k) == 6;
         // Forward and filter gradient: GEMM rows are the output channels; backward-data: the input channels.
         int rows = pass == Pass.DATA ? s.inPerGroup() : s.outPerGroup();
-        return k >= 3 && k <= (pass == Pass.FILTER ? 3 : 6) && s.kernelW() == k && s.strideH() == 1
+        return k >= 3 && k <= (pass == Pass.FILTER ? (f25 ? 5 : 3) : 6) && s.kernelW() == k && s.strideH() == 1
                 && s.strideW() == 1 && s.padH() == s.padW() && s.padH() >= 0 && s.padH() <= k - 1
-                && images >= WinogradKernels.LANES * pool.threads() && rows >= MIN_ROWS
+                && images >= WinogradKernels.LANES * pool.threads() && (rows >= MIN_ROWS || f25)
                 && Boolean.parseBoolean(System.getProperty("alexnet.conv.winograd", "true"));
     }
 
@@ -102,37 +108,43 @@ final class CpuWinograd {
     /**
      * dw = the gradient of conv(x, w) with respect to w (overwritten), by the transpose of the forward algorithm:
      * {@code dg = G^T [sum over tiles of (B^T d B) . (A e A^T)] G} for input tiles d and output-gradient tiles e,
-     * the sum over tiles and images being 16 GEMMs. Each worker sums its images; the workers' sums are added in
+     * the sum over tiles and images being alpha^2 GEMMs. Each worker sums its images; the workers' sums are added in
      * worker order (deterministic for a given worker count).
      */
     void backwardFilter(Conv2dSpec s, float[] x, int[] xShape, float[] dy, float[] dw) {
         Plan p = Plan.of(xShape[0], s.groups(), s.inPerGroup(), s.outPerGroup(), s.kernelH(), xShape[2], xShape[3],
                 s.padH());
-        int size = p.groups * XI * p.cout * p.depth();
+        int xis = p.xi();
+        int size = p.groups * xis * p.cout * p.depth();
         pool.parallelFor(p.n, (worker, from, to) ->
                 filterGradient(p, x, dy, ws.floats(worker, DW, size), worker, from, to));
         float[] sum = ws.floats(0, DW, size);
         ws.addPartials(pool, DW, Math.min(pool.threads(), p.n), sum, size);
         pool.parallelFor(p.groups * p.cout, (worker, from, to) -> {
-            float[] mm = new float[XI];
-            double[] g = new double[9];
-            double[] t = new double[12];
+            int r = p.r();
+            float[] mm = new float[xis];
+            double[] g = new double[r * r];
+            double[] t = new double[r * p.alpha];
             for (int go = from; go < to; go++) {
                 int grp = go / p.cout;
                 int o = go % p.cout;
                 for (int i = 0; i < p.cin; i++) {
                     int f = ((grp * p.cout + o) * p.cin + i) * p.k * p.k;
                     for (int piece = 0; piece < p.sub * p.sub; piece++) {
-                        int at = (grp * XI * p.cout + o) * p.depth() + piece * p.cin + i;
-                        for (int xi = 0; xi < XI; xi++) {
+                        int at = (grp * xis * p.cout + o) * p.depth() + piece * p.cin + i;
+                        for (int xi = 0; xi < xis; xi++) {
                             mm[xi] = sum[at + xi * p.cout * p.depth()];
                         }
-                        gradientBack(mm, g, t);
-                        int r0 = 3 * (piece / p.sub);
-                        int c0 = 3 * (piece % p.sub);
-                        for (int r = 0; r < 3 && r0 + r < p.k; r++) {
-                            for (int c = 0; c < 3 && c0 + c < p.k; c++) {
-                                dw[f + (r0 + r) * p.k + c0 + c] = (float) g[3 * r + c];
+                        if (p.alpha == 6) {
+                            gradientBack5(mm, g, t);
+                        } else {
+                            gradientBack(mm, g, t);
+                        }
+                        int r0 = r * (piece / p.sub);
+                        int c0 = r * (piece % p.sub);
+                        for (int a = 0; a < r && r0 + a < p.k; a++) {
+                            for (int c = 0; c < r && c0 + c < p.k; c++) {
+                                dw[f + (r0 + a) * p.k + c0 + c] = (float) g[r * a + c];
                             }
                         }
                     }
@@ -164,22 +176,44 @@ final class CpuWinograd {
     }
 
     /**
-     * Geometry of one call as a forward convolution: {@code cin} input and {@code cout} output channels per group,
-     * a k x k filter cut into {@code sub x sub} 3x3 pieces, {@code h x w} input, padding {@code pad}; output
-     * {@code oh x ow} in {@code th x tw} tiles; the input rearranged as {@code ph x pw} planes with the padding
-     * and room for the last tile's reads.
+     * The tile size of the algorithm for a k x k filter: 6 (F(2x2, 5x5)) for 5x5 filters unless
+     * {@code alexnet.conv.winograd5} is false (read per call, so benchmarks can compare both in one JVM), else 4
+     * (F(2x2, 3x3), in pieces for filters above 3x3).
      */
-    private record Plan(int n, int groups, int cin, int cout, int k, int sub, int h, int w, int pad, int oh, int ow,
-                        int th, int tw, int ph, int pw) {
+    static int alphaFor(int k) {
+        return k == 5 && Boolean.parseBoolean(System.getProperty("alexnet.conv.winograd5", "true")) ? 6 : 4;
+    }
+
+    /**
+     * Geometry of one call as a forward convolution: {@code cin} input and {@code cout} output channels per group,
+     * a k x k filter cut into {@code sub x sub} pieces of r x r for F(2x2, r x r) with tiles of
+     * {@code alpha = r + 1}, {@code h x w} input, padding {@code pad}; output {@code oh x ow} in {@code th x tw}
+     * tiles; the input rearranged as {@code ph x pw} planes with the padding and room for the last tile's reads.
+     */
+    private record Plan(int n, int groups, int cin, int cout, int k, int alpha, int sub, int h, int w, int pad,
+                        int oh, int ow, int th, int tw, int ph, int pw) {
         static Plan of(int n, int groups, int cin, int cout, int k, int h, int w, int pad) {
-            int sub = (k + 2) / 3;
+            int alpha = alphaFor(k);
+            int r = alpha - 1;
+            int sub = (k + r - 1) / r;
             int oh = h + 2 * pad - k + 1;
             int ow = w + 2 * pad - k + 1;
             int th = (oh + 1) / 2;
             int tw = (ow + 1) / 2;
-            // The last tile reads rows 2(th-1) + 3(sub-1) .. +3 of the padded plane.
-            return new Plan(n, groups, cin, cout, k, sub, h, w, pad, oh, ow, th, tw, 2 * th + 3 * sub - 1,
-                    2 * tw + 3 * sub - 1);
+            // The last tile reads rows 2(th-1) + r(sub-1) .. + alpha - 1 of the padded plane.
+            int reach = r * (sub - 1) + alpha - 2;
+            return new Plan(n, groups, cin, cout, k, alpha, sub, h, w, pad, oh, ow, th, tw, 2 * th + reach,
+                    2 * tw + reach);
+        }
+
+        /** Filter size of one piece. */
+        int r() {
+            return alpha - 1;
+        }
+
+        /** Products per tile: the number of GEMMs. */
+        int xi() {
+            return alpha * alpha;
         }
 
         int tiles() {
@@ -219,7 +253,8 @@ final class CpuWinograd {
         int rows = p.cout;
         int depth = p.depth();
         int size = Sgemm.packedSize(rows, depth);
-        int count = p.groups * XI;
+        int xis = p.xi();
+        int count = p.groups * xis;
         if (uBuffers.length < count) {
             uBuffers = Arrays.copyOf(uBuffers, count);
         }
@@ -229,8 +264,8 @@ final class CpuWinograd {
             }
         }
         int plane = rows * depth;
-        if (uTemp.length < XI * plane * p.groups) {
-            uTemp = new float[XI * plane * p.groups];
+        if (uTemp.length < xis * plane * p.groups) {
+            uTemp = new float[xis * plane * p.groups];
         }
         float[] tmp = uTemp;
         // The weights' layout: [groups * mg][cg][k][k] with mg, cg the forward channels per group.
@@ -238,46 +273,51 @@ final class CpuWinograd {
         int cg = flip ? p.cout : p.cin;
         int k = p.k;
         int sub = p.sub;
+        int r = p.r();
         pool.parallelFor(p.groups * rows, (worker, from, to) -> {
-            float[] g = new float[9];
-            float[] u = new float[XI];
-            double[] t = new double[12];
+            float[] g = new float[r * r];
+            float[] u = new float[xis];
+            double[] t = new double[r * p.alpha];
             for (int gr = from; gr < to; gr++) {
                 int grp = gr / rows;
                 int o = gr % rows;
-                int base = grp * XI * plane + o * depth;
+                int base = grp * xis * plane + o * depth;
                 for (int i = 0; i < p.cin; i++) {
                     int f = (flip ? (grp * mg + i) * cg + o : (grp * mg + o) * cg + i) * k * k;
                     for (int piece = 0; piece < sub * sub; piece++) {
-                        piece(w, f, k, flip, 3 * (piece / sub), 3 * (piece % sub), g);
-                        filterTransform(g, u, t);
+                        piece(w, f, k, flip, r * (piece / sub), r * (piece % sub), r, g);
+                        if (p.alpha == 6) {
+                            filterTransform5(g, u, t);
+                        } else {
+                            filterTransform(g, u, t);
+                        }
                         int d = base + piece * p.cin + i;
-                        for (int xi = 0; xi < XI; xi++) {
+                        for (int xi = 0; xi < xis; xi++) {
                             tmp[d + xi * plane] = u[xi];
                         }
                     }
                 }
             }
         });
-        PackedA[][] packed = new PackedA[p.groups][XI];
+        PackedA[][] packed = new PackedA[p.groups][xis];
         pool.parallelFor(count, (worker, from, to) -> {
             for (int j = from; j < to; j++) {
-                packed[j / XI][j % XI] = Sgemm.pack(false, rows, depth, tmp, j * plane, depth, uBuffers[j]);
+                packed[j / xis][j % xis] = Sgemm.pack(false, rows, depth, tmp, j * plane, depth, uBuffers[j]);
             }
         });
         return packed;
     }
 
     /**
-     * {@code g[3x3]} = taps {@code [r0, r0+3) x [c0, c0+3)} of the k x k filter at {@code w[f..]} (rotated by 180
-     * degrees if flip), zero past its edge.
+     * {@code g[size x size]} = taps {@code [r0, r0+size) x [c0, c0+size)} of the k x k filter at {@code w[f..]}
+     * (rotated by 180 degrees if flip), zero past its edge.
      */
-    private static void piece(float[] w, int f, int k, boolean flip, int r0, int c0, float[] g) {
-        for (int r = 0; r < 3; r++) {
-            for (int c = 0; c < 3; c++) {
+    private static void piece(float[] w, int f, int k, boolean flip, int r0, int c0, int size, float[] g) {
+        for (int r = 0; r < size; r++) {
+            for (int c = 0; c < size; c++) {
                 int rr = r0 + r;
                 int cc = c0 + c;
-                g[3 * r + c] = rr >= k || cc >= k ? 0f
+                g[size * r + c] = rr >= k || cc >= k ? 0f
                         : flip ? w[f + (k - 1 - rr) * k + (k - 1 - cc)] : w[f + rr * k + cc];
             }
         }
@@ -305,7 +345,64 @@ final class CpuWinograd {
         }
     }
 
-    // ----- per worker: input transform, 16 GEMMs, output transform -----
+    /**
+     * F(2x2, 5x5)'s G (6x5): the filter polynomial at 0, 1, -1, 2, -2, divided by each point's product of
+     * differences to the other finite points (4, -6, -6, 24, 24), and its leading coefficient (infinity).
+     */
+    private static final double[][] G5 = {
+        {1 / 4.0, 0, 0, 0, 0},
+        {-1 / 6.0, -1 / 6.0, -1 / 6.0, -1 / 6.0, -1 / 6.0},
+        {-1 / 6.0, 1 / 6.0, -1 / 6.0, 1 / 6.0, -1 / 6.0},
+        {1 / 24.0, 1 / 12.0, 1 / 6.0, 1 / 3.0, 2 / 3.0},
+        {1 / 24.0, -1 / 12.0, 1 / 6.0, -1 / 3.0, 2 / 3.0},
+        {0, 0, 0, 0, 1},
+    };
+
+    /** u (6x6) = G g G^T for a 5x5 filter g, in double and rounded once ({@code t}: 30 doubles for G g). */
+    static void filterTransform5(float[] g, float[] u, double[] t) {
+        for (int a = 0; a < 6; a++) {
+            for (int c = 0; c < 5; c++) {
+                double sum = 0;
+                for (int j = 0; j < 5; j++) {
+                    sum += G5[a][j] * g[5 * j + c];
+                }
+                t[5 * a + c] = sum;
+            }
+        }
+        for (int a = 0; a < 6; a++) {
+            for (int b = 0; b < 6; b++) {
+                double sum = 0;
+                for (int c = 0; c < 5; c++) {
+                    sum += t[5 * a + c] * G5[b][c];
+                }
+                u[6 * a + b] = (float) sum;
+            }
+        }
+    }
+
+    /** g (5x5) = G^T m G for the 6x6 m, in double ({@code t}: 30 doubles of scratch for G^T m, 5x6). */
+    static void gradientBack5(float[] m, double[] g, double[] t) {
+        for (int r = 0; r < 5; r++) {
+            for (int b = 0; b < 6; b++) {
+                double sum = 0;
+                for (int a = 0; a < 6; a++) {
+                    sum += G5[a][r] * m[6 * a + b];
+                }
+                t[6 * r + b] = sum;
+            }
+        }
+        for (int r = 0; r < 5; r++) {
+            for (int c = 0; c < 5; c++) {
+                double sum = 0;
+                for (int b = 0; b < 6; b++) {
+                    sum += t[6 * r + b] * G5[b][c];
+                }
+                g[5 * r + c] = sum;
+            }
+        }
+    }
+
+    // ----- per worker: input transform, alpha^2 GEMMs, output transform -----
 
     /**
      * Images {@code [from, to)} in chunks of {@link WinogradKernels#LANES}. Per chunk and group the input is
@@ -332,8 +429,9 @@ final class CpuWinograd {
         int w = Sgemm.packedBWidth();
         boolean packed = w % lanes == 0 && depth <= Sgemm.packedBMaxDepth() && colsMax <= Sgemm.packedBMaxColumns();
         int colsPad = packed ? (colsMax + w - 1) / w * w : colsMax;
-        float[] v = ws.floats(worker, V, XI * depth * colsPad);
-        float[] m = ws.floats(worker, M, XI * p.cout * colsMax);
+        int xis = p.xi();
+        float[] v = ws.floats(worker, V, xis * spread(depth * colsPad));
+        float[] m = ws.floats(worker, M, xis * spread(p.cout * colsMax));
         float[] out = ws.floats(worker, OUT, 4 * lanes);
         int inImage = p.groups * p.cin * p.h * p.w;
         int outImage = p.groups * p.cout * p.oh * p.ow;
@@ -344,24 +442,29 @@ final class CpuWinograd {
                 for (int t0 = 0; t0 < tiles; t0 += perBlock) {
                     int nt = Math.min(perBlock, tiles - t0);
                     int cols = nt * lanes;
+                    int mStride = spread(p.cout * cols);
                     if (packed) {
-                        int size = depth * ((cols + w - 1) / w * w);
+                        int size = spread(depth * ((cols + w - 1) / w * w));
                         transformInput(p, xt, t0, nt, w, size, v);
-                        for (int xi = 0; xi < XI; xi++) {
-                            Sgemm.sgemm(u[grp][xi], v, xi * size, cols, 1f, 0f, m, xi * p.cout * cols, cols);
+                        for (int xi = 0; xi < xis; xi++) {
+                            Sgemm.sgemm(u[grp][xi], v, xi * size, cols, 1f, 0f, m, xi * mStride, cols);
                         }
                     } else {
-                        transformInput(p, xt, t0, nt, cols, depth * cols, v);
-                        for (int xi = 0; xi < XI; xi++) {
-                            Sgemm.sgemm(u[grp][xi], false, cols, 1f, v, xi * depth * cols, cols, 0f, m,
-                                    xi * p.cout * cols, cols);
+                        int size = spread(depth * cols);
+                        transformInput(p, xt, t0, nt, cols, size, v);
+                        for (int xi = 0; xi < xis; xi++) {
+                            Sgemm.sgemm(u[grp][xi], false, cols, 1f, v, xi * size, cols, 0f, m, xi * mStride, cols);
                         }
                     }
                     for (int o = 0; o < p.cout; o++) {
                         float bv = bias == null ? 0f : bias[grp * p.cout + o];
                         int dst = i * outImage + (grp * p.cout + o) * p.oh * p.ow;
                         for (int t = 0; t < nt; t++) {
-                            K.outputTile(m, o * cols + t * lanes, p.cout * cols, out);
+                            if (p.alpha == 6) {
+                                K.outputTile6(m, o * cols + t * lanes, mStride, out);
+                            } else {
+                                K.outputTile(m, o * cols + t * lanes, mStride, out);
+                            }
                             scatter(p, out, t0 + t, cnt, outImage, bv, bias != null, relu, mask, y, dst);
                         }
                     }
@@ -384,12 +487,13 @@ final class CpuWinograd {
         int gradPlane = 4 * p.th * p.tw * lanes;
         float[] xt = ws.floats(worker, XT, p.cin * planeSize);
         float[] dyt = ws.floats(worker, DYT, p.cout * gradPlane);
-        float[] v = ws.floats(worker, V, XI * depth * colsMax);
-        float[] e = ws.floats(worker, M, XI * p.cout * colsMax);
+        int xis = p.xi();
+        float[] v = ws.floats(worker, V, xis * spread(depth * colsMax));
+        float[] e = ws.floats(worker, M, xis * spread(p.cout * colsMax));
         int inImage = p.groups * p.cin * p.h * p.w;
         int outImage = p.groups * p.cout * p.oh * p.ow;
         int gradRow = 2 * p.tw * lanes;
-        int accGroup = XI * p.cout * depth;
+        int accGroup = xis * p.cout * depth;
         for (int i = from; i < to; i += lanes) {
             int cnt = Math.min(lanes, to - i);
             for (int grp = 0; grp < p.groups; grp++) {
@@ -398,23 +502,39 @@ final class CpuWinograd {
                 for (int t0 = 0; t0 < tiles; t0 += perBlock) {
                     int nt = Math.min(perBlock, tiles - t0);
                     int cols = nt * lanes;
-                    transformInput(p, xt, t0, nt, cols, depth * cols, v);
+                    int vStride = spread(depth * cols);
+                    int eStride = spread(p.cout * cols);
+                    transformInput(p, xt, t0, nt, cols, vStride, v);
                     for (int o = 0; o < p.cout; o++) {
                         for (int t = 0; t < nt; t++) {
                             int ty = (t0 + t) / p.tw;
                             int tx = (t0 + t) % p.tw;
                             int src = o * gradPlane + 2 * ty * gradRow + 2 * tx * lanes;
-                            K.gradientTile(dyt, src, gradRow, e, o * cols + t * lanes, p.cout * cols);
+                            if (p.alpha == 6) {
+                                K.gradientTile6(dyt, src, gradRow, e, o * cols + t * lanes, eStride);
+                            } else {
+                                K.gradientTile(dyt, src, gradRow, e, o * cols + t * lanes, eStride);
+                            }
                         }
                     }
                     float beta = i == from && t0 == 0 ? 0f : 1f;
-                    for (int xi = 0; xi < XI; xi++) {
-                        Sgemm.sgemm(false, true, p.cout, depth, cols, 1f, e, xi * p.cout * cols, cols, v,
-                                xi * depth * cols, cols, beta, acc, grp * accGroup + xi * p.cout * depth, depth);
+                    for (int xi = 0; xi < xis; xi++) {
+                        Sgemm.sgemm(false, true, p.cout, depth, cols, 1f, e, xi * eStride, cols, v, xi * vStride, cols,
+                                beta, acc, grp * accGroup + xi * p.cout * depth, depth);
                     }
                 }
             }
         }
+    }
+
+    /**
+     * The distance between consecutive xi-matrices of a buffer holding {@code floats} each: at least that, and 16
+     * floats (one cache line) past a multiple of 4 KiB. A tile's transform touches the same element of every
+     * matrix; with matrices a multiple of 4 KiB apart (conv2: 128 x 224 floats) those 16 or 36 lines all fell in
+     * one L1 set of 8 ways.
+     */
+    static int spread(int floats) {
+        return (floats + 1023 - 16) / 1024 * 1024 + 16;
     }
 
     /**
@@ -439,17 +559,21 @@ final class CpuWinograd {
             int dst = col / width * width * depth + col % width;
             int tileSrc = 2 * ty * rowStride + 2 * tx * lanes;
             for (int piece = 0; piece < p.sub * p.sub; piece++) {
-                int src = tileSrc + 3 * (piece / p.sub) * rowStride + 3 * (piece % p.sub) * lanes;
+                int src = tileSrc + p.r() * ((piece / p.sub) * rowStride + (piece % p.sub) * lanes);
                 int row = piece * p.cin * width;
                 for (int c = 0; c < p.cin; c++) {
-                    K.inputTile(xt, src + c * planeSize, rowStride, v, dst + row + c * width, stride);
+                    if (p.alpha == 6) {
+                        K.inputTile6(xt, src + c * planeSize, rowStride, v, dst + row + c * width, stride);
+                    } else {
+                        K.inputTile(xt, src + c * planeSize, rowStride, v, dst + row + c * width, stride);
+                    }
                 }
             }
         }
         int used = nt * lanes % width;
         if (used != 0) {
             int last = nt * lanes / width * width * depth;
-            for (int xi = 0; xi < XI; xi++) {
+            for (int xi = 0; xi < p.xi(); xi++) {
                 for (int r = 0; r < depth; r++) {
                     int at = xi * stride + last + r * width;
                     Arrays.fill(v, at + used, at + width, 0f);

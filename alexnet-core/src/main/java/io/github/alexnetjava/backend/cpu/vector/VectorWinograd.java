@@ -99,6 +99,122 @@ final class VectorWinograd implements WinogradKernels {
         f1.neg().intoArray(g, d + 12 * gStride);
     }
 
+    /*
+     * The F(2x2, 5x5) transforms run as two passes of one small helper each, the first storing its intermediate
+     * values in the destination slots the second reads (each column's slots are its own): one large method of
+     * vector arithmetic exceeded C2's inlining budget, and the vector operations left out ran as their Java
+     * fallback (ConvBench conv2 backward-data 200 ms instead of 141 by im2col).
+     */
+
+    @Override
+    public void inputTile6(float[] src, int off, int rowStride, float[] v, int vOff, int vStride) {
+        for (int l = 0; l < LANES; l += S.length()) {
+            for (int r = 0; r < 6; r++) {
+                // d B: row r's six columns, into the slots 6r + s.
+                bt(src, off + l + r * rowStride, LANES, v, vOff + l + 6 * r * vStride, vStride);
+            }
+            for (int s = 0; s < 6; s++) {
+                // B^T (d B): column s's six rows, in place.
+                bt(v, vOff + l + s * vStride, 6 * vStride, v, vOff + l + s * vStride, 6 * vStride);
+            }
+        }
+    }
+
+    /** {@code out[o + i*os] = (B^T z)[i]} for {@code z[j] = in[i0 + j*is]}, the operations of ScalarWinograd.bt. */
+    private static void bt(float[] in, int i0, int is, float[] out, int o, int os) {
+        FloatVector z0 = FloatVector.fromArray(S, in, i0);
+        FloatVector z1 = FloatVector.fromArray(S, in, i0 + is);
+        FloatVector z2 = FloatVector.fromArray(S, in, i0 + 2 * is);
+        FloatVector z3 = FloatVector.fromArray(S, in, i0 + 3 * is);
+        FloatVector z4 = FloatVector.fromArray(S, in, i0 + 4 * is);
+        FloatVector z5 = FloatVector.fromArray(S, in, i0 + 5 * is);
+        FloatVector a = z4.sub(z2.mul(4f));
+        FloatVector b = z3.sub(z1.mul(4f));
+        FloatVector c = z4.sub(z2);
+        FloatVector e = z3.sub(z1).mul(2f);
+        z0.sub(z2).mul(4f).add(c).intoArray(out, o);
+        a.add(b).intoArray(out, o + os);
+        a.sub(b).intoArray(out, o + 2 * os);
+        c.add(e).intoArray(out, o + 3 * os);
+        c.sub(e).intoArray(out, o + 4 * os);
+        z1.sub(z3).mul(4f).add(z5.sub(z3)).intoArray(out, o + 5 * os);
+    }
+
+    /** Overwrites the tile's slots of m (its first row with A^T m's two rows) on the way. */
+    @Override
+    public void outputTile6(float[] m, int mOff, int mStride, float[] out) {
+        for (int l = 0; l < LANES; l += S.length()) {
+            int b = mOff + l;
+            for (int s = 0; s < 6; s++) {
+                // A^T m, column s: rows 0 and 1 into the slots s and 6 + s.
+                at(m, b + s * mStride, 6 * mStride);
+            }
+            aRows(m, b, mStride, out, l);
+            aRows(m, b + 6 * mStride, mStride, out, 2 * LANES + l);
+        }
+    }
+
+    /** {@code m[o] = row0(z), m[o + step] = row1(z)} for {@code z[i] = m[o + i*step]}. */
+    private static void at(float[] m, int o, int step) {
+        FloatVector z0 = FloatVector.fromArray(S, m, o);
+        FloatVector z1 = FloatVector.fromArray(S, m, o + step);
+        FloatVector z2 = FloatVector.fromArray(S, m, o + 2 * step);
+        FloatVector z3 = FloatVector.fromArray(S, m, o + 3 * step);
+        FloatVector z4 = FloatVector.fromArray(S, m, o + 4 * step);
+        FloatVector z5 = FloatVector.fromArray(S, m, o + 5 * step);
+        row0(z0, z1, z2, z3, z4).intoArray(m, o);
+        row1(z1, z2, z3, z4, z5).intoArray(m, o + step);
+    }
+
+    /** {@code out[d] = row0(z), out[d + LANES] = row1(z)} for {@code z[s] = m[o + s*stride]}. */
+    private static void aRows(float[] m, int o, int stride, float[] out, int d) {
+        FloatVector z0 = FloatVector.fromArray(S, m, o);
+        FloatVector z1 = FloatVector.fromArray(S, m, o + stride);
+        FloatVector z2 = FloatVector.fromArray(S, m, o + 2 * stride);
+        FloatVector z3 = FloatVector.fromArray(S, m, o + 3 * stride);
+        FloatVector z4 = FloatVector.fromArray(S, m, o + 4 * stride);
+        FloatVector z5 = FloatVector.fromArray(S, m, o + 5 * stride);
+        row0(z0, z1, z2, z3, z4).intoArray(out, d);
+        row1(z1, z2, z3, z4, z5).intoArray(out, d + LANES);
+    }
+
+    /** {@code (z0 + (z1 + z2)) + (z3 + z4)}: ScalarWinograd.row0. */
+    private static FloatVector row0(FloatVector z0, FloatVector z1, FloatVector z2, FloatVector z3, FloatVector z4) {
+        return z0.add(z1.add(z2)).add(z3.add(z4));
+    }
+
+    /** {@code ((z1 - z2) + 2 (z3 - z4)) + z5}: ScalarWinograd.row1. */
+    private static FloatVector row1(FloatVector z1, FloatVector z2, FloatVector z3, FloatVector z4, FloatVector z5) {
+        return z1.sub(z2).add(z3.sub(z4).mul(2f)).add(z5);
+    }
+
+    @Override
+    public void gradientTile6(float[] src, int off, int rowStride, float[] g, int gOff, int gStride) {
+        for (int l = 0; l < LANES; l += S.length()) {
+            int d = gOff + l;
+            // e A^T: each row of the 2x2 tile to six columns, into the slots 6r + s.
+            gradientRow(src, off + l, LANES, g, d, gStride);
+            gradientRow(src, off + l + rowStride, LANES, g, d + 6 * gStride, gStride);
+            for (int s = 0; s < 6; s++) {
+                // A (e A^T): column s's two rows to six, in place.
+                gradientRow(g, d + s * gStride, 6 * gStride, g, d + s * gStride, 6 * gStride);
+            }
+        }
+    }
+
+    /** {@code out[o + i*os] = (A [e0 e1]^T)[i]} for {@code e0 = in[i0], e1 = in[i0 + is]}: ScalarWinograd. */
+    private static void gradientRow(float[] in, int i0, int is, float[] out, int o, int os) {
+        FloatVector e0 = FloatVector.fromArray(S, in, i0);
+        FloatVector e1 = FloatVector.fromArray(S, in, i0 + is);
+        FloatVector e2 = e1.mul(2f);
+        e0.intoArray(out, o);
+        e0.add(e1).intoArray(out, o + os);
+        e0.sub(e1).intoArray(out, o + 2 * os);
+        e0.add(e2).intoArray(out, o + 3 * os);
+        e0.sub(e2).intoArray(out, o + 4 * os);
+        e1.intoArray(out, o + 5 * os);
+    }
+
     /**
      * A hardware gather per column: one vector load of 16 images' values instead of 16 scalar moves (1-3% faster
      * on the build machine's conv2-conv5, interleaved A/B).
