@@ -44,8 +44,17 @@ final class CpuWinograd {
     private static final int OUT = 3;
     private static final int DYT = 4;
     private static final int DW = 5;
-    /** Widest column matrix (tile positions times images) one GEMM takes. */
-    private static final int MAX_COLS = Integer.getInteger("alexnet.conv.winogradCols", 224);
+    /**
+     * Widest column matrix (tile positions times images) one forward or backward-data GEMM takes: narrow blocks keep
+     * V and M in L2 (network, Java 17, batch 128, forward with 64 against 224 columns: conv3 72 -> 63 ms, conv4
+     * 58 -> 51, conv5 39 -> 35, conv2 89-98 -> 86-88; backward conv3 164-167 -> 153-158).
+     */
+    private static final int MAX_COLS = Integer.getInteger("alexnet.conv.winogradCols", 64);
+    /**
+     * The same for the filter gradient's GEMMs, whose depth is the columns: longer sums per C merge (conv2's
+     * filter gradient, ConvBench batch 128: 131-139 ms with 224 columns, 148 with 64).
+     */
+    private static final int MAX_FILTER_COLS = Integer.getInteger("alexnet.conv.winogradFilterCols", 224);
     private static final WinogradKernels K = WinogradKernels.get();
     /** Fewest output channels per group (GEMM rows) this path takes. */
     static final int MIN_ROWS = Integer.getInteger("alexnet.conv.winogradMinRows", 64);
@@ -220,15 +229,15 @@ final class CpuWinograd {
             return th * tw;
         }
 
-        /** Tile positions per GEMM: equal blocks of at most {@link #MAX_COLS} columns (tiles times lanes). */
-        int tilesPerBlock() {
-            int blocks = (tiles() * WinogradKernels.LANES + MAX_COLS - 1) / MAX_COLS;
+        /** Tile positions per GEMM: equal blocks of at most {@code maxCols} columns (tiles times lanes). */
+        int tilesPerBlock(int maxCols) {
+            int blocks = (tiles() * WinogradKernels.LANES + maxCols - 1) / maxCols;
             return (tiles() + blocks - 1) / blocks;
         }
 
         /** Columns of a full block's GEMMs: tiles per block times lanes. */
-        int blockColumns() {
-            return tilesPerBlock() * WinogradKernels.LANES;
+        int blockColumns(int maxCols) {
+            return tilesPerBlock(maxCols) * WinogradKernels.LANES;
         }
 
         /** Floats of one padded input plane with the lanes innermost ({@code [ph][pw][lane]}). */
@@ -419,8 +428,8 @@ final class CpuWinograd {
             int worker, int from, int to) {
         int lanes = WinogradKernels.LANES;
         int tiles = p.tiles();
-        int perBlock = p.tilesPerBlock();
-        int colsMax = p.blockColumns();
+        int perBlock = p.tilesPerBlock(MAX_COLS);
+        int colsMax = p.blockColumns(MAX_COLS);
         int depth = p.depth();
         int planeSize = p.lanedPlane();
         float[] xt = ws.floats(worker, XT, p.cin * planeSize);
@@ -480,8 +489,8 @@ final class CpuWinograd {
     private void filterGradient(Plan p, float[] x, float[] dy, float[] acc, int worker, int from, int to) {
         int lanes = WinogradKernels.LANES;
         int tiles = p.tiles();
-        int perBlock = p.tilesPerBlock();
-        int colsMax = p.blockColumns();
+        int perBlock = p.tilesPerBlock(MAX_FILTER_COLS);
+        int colsMax = p.blockColumns(MAX_FILTER_COLS);
         int depth = p.depth();
         int planeSize = p.lanedPlane();
         int gradPlane = 4 * p.th * p.tw * lanes;

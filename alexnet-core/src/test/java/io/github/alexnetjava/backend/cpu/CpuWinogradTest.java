@@ -37,6 +37,7 @@ class CpuWinogradTest {
         {Conv2dSpec.of(2, 3, 4, 1, 3, 1), L, 5, 6},        // 4x4 (even), padding k-1
         {Conv2dSpec.of(2, 3, 3, 1, 1, 1), L, 1, 1},        // a single pixel
         {Conv2dSpec.of(130, 3, 5, 1, 2, 1), L, 4, 4},      // depth 4 x 130 > one packed block: the GEMM packs V
+        {Conv2dSpec.of(520, 2, 5, 1, 2, 1), L, 3, 3},      // the same for F(2x2, 5x5): depth 520
     };
 
     /** Bound on |error| / (sum of |terms|) of F(2x2, 3x3), and of F(2x2, 5x5) (5x5 filters). */
