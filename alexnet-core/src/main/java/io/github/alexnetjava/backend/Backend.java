@@ -170,6 +170,15 @@ public interface Backend extends AutoCloseable {
     void dropoutBackward(float p, long stream, Tensor dy, Tensor dx);
 
     /**
+     * {@link #dropoutBackward} followed by the gradient of the in-place ReLU whose output {@code x} (the dropout's
+     * input) is: {@code dx = dL/dx * (x > 0)}, fused where the backend can (the default runs the two ops).
+     */
+    default void dropoutBackwardRelu(float p, long stream, Tensor x, Tensor dy, Tensor dx) {
+        dropoutBackward(p, stream, dy, dx);
+        reluBackward(x, dx, dx);
+    }
+
+    /**
      * Mean softmax cross-entropy of {@code logits [N, K]} against {@code labels} (N class indices). Writes
      * {@code probs} (softmax) if non-null and {@code dlogits = (probs - onehot) / N} if non-null.
      *

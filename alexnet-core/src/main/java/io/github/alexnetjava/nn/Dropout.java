@@ -20,6 +20,9 @@ public final class Dropout implements Layer {
     private boolean trained;
     private Tensor y;
     private Tensor dx;
+    /** Whether the input is an in-place ReLU's output whose gradient backward applies (see LayerFusion). */
+    private boolean reluInput;
+    private Tensor x;
 
     public Dropout(String name, float p, long layerId) {
         if (!(p >= 0f && p < 1f)) {
@@ -38,6 +41,11 @@ public final class Dropout implements Layer {
         return layerId;
     }
 
+    /** Makes backward also apply the gradient of the in-place ReLU whose output this layer's input is. */
+    void applyReluGradient() {
+        reluInput = true;
+    }
+
     @Override
     public String name() {
         return name;
@@ -51,6 +59,7 @@ public final class Dropout implements Layer {
     @Override
     public Tensor forward(Tensor x, Pass pass) {
         trained = pass.training() && p > 0f;
+        this.x = reluInput ? x : null;
         if (!trained) {
             return x;
         }
@@ -62,11 +71,17 @@ public final class Dropout implements Layer {
 
     @Override
     public Tensor backward(Tensor dy) {
-        if (!trained) {
+        if (!trained && !reluInput) {
             return dy;
         }
         dx = Buffers.ensure(dx, dy.backend(), dy.shape());
-        dy.backend().dropoutBackward(p, stream, dy, dx);
+        if (!trained) {
+            dy.backend().reluBackward(x, dy, dx);
+        } else if (reluInput) {
+            dy.backend().dropoutBackwardRelu(p, stream, x, dy, dx);
+        } else {
+            dy.backend().dropoutBackward(p, stream, dy, dx);
+        }
         return dx;
     }
 }

@@ -6,8 +6,8 @@ import java.util.List;
  * Fuses the in-place ReLUs of a chain of layers into their neighbours, so that no pass over memory is left for the
  * ReLU itself: a {@link Conv2d} right before one rectifies its output in the pass that adds the bias, while each
  * image's output is still in cache ({@link io.github.alexnetjava.backend.Backend#conv2dForwardRelu}), and a
- * {@link LocalResponseNorm}, {@link MaxPool2d} or {@link Conv2d} right after one applies the ReLU's gradient to
- * the input gradient it writes ({@code ...BackwardRelu} in the backend). The ReLU layer then does nothing in that
+ * {@link LocalResponseNorm}, {@link MaxPool2d}, {@link Conv2d} or {@link Dropout} right after one applies the ReLU's
+ * gradient to the input gradient it writes ({@code ...BackwardRelu} in the backend). The ReLU layer then does nothing in that
  * direction. Results are bit for bit those of the layers run apart. On by default; {@code -Dalexnet.fuseRelu=false}
  * turns it off for networks built afterwards (e.g. to time the layers apart).
  */
@@ -58,6 +58,10 @@ public final class LayerFusion {
         }
         if (next instanceof Conv2d conv && conv.inputGradientNeeded()) {
             conv.applyReluGradient();
+            return true;
+        }
+        if (next instanceof Dropout dropout) {
+            dropout.applyReluGradient();
             return true;
         }
         return false;

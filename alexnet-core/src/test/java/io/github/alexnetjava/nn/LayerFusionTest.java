@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A network with its ReLUs fused into their neighbours (forward into the convolution before, backward into the
- * LRN, max-pool or convolution after) trains bit for bit as the same network with the layers run apart
+ * LRN, max-pool, convolution or dropout after) trains bit for bit as the same network with the layers run apart
  * ({@code -Dalexnet.fuseRelu=false} at construction): outputs, losses and every parameter after three SGD steps.
  */
 class LayerFusionTest {
@@ -60,8 +60,8 @@ class LayerFusionTest {
         assertFalse(convs(fused).isEmpty());
         convs(fused).forEach(c -> assertTrue(c.reluFused(), c.name() + " fused"));
         convs(apart).forEach(c -> assertFalse(c.reluFused(), c.name() + " not fused"));
-        // Each conv ReLU's gradient goes to the LRN, max-pool or convolution after it.
-        assertEquals(convs(fused).size(), relus(fused).stream().filter(Relu::gradientFused).count());
+        // Each ReLU's gradient goes to the LRN, max-pool, convolution or dropout after it (the two after fc6, fc7).
+        assertEquals(convs(fused).size() + 2, relus(fused).stream().filter(Relu::gradientFused).count());
         assertEquals(0, relus(apart).stream().filter(Relu::gradientFused).count());
         float[] data = new float[20 * 28 * 28];
         long stream = CounterRng.stream(9, 1, 2);
@@ -80,6 +80,44 @@ class LayerFusionTest {
         List<Parameter> pf = fused.parameters();
         for (int i = 0; i < pa.size(); i++) {
             assertArrayEquals(pa.get(i).value().toArray(), pf.get(i).value().toArray(), pa.get(i).name());
+        }
+    }
+
+    /**
+     * A ReLU fused into the dropout after it: the input gradient equals the two layers' run apart, in a training pass
+     * (dropout's mask and the ReLU's) and outside one (dropout the identity, the ReLU's mask alone).
+     */
+    @Test
+    void reluGradientFusedIntoDropout() {
+        float[] data = new float[6 * 50];
+        float[] grad = new float[data.length];
+        long stream = CounterRng.stream(3, 1, 2);
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) CounterRng.gaussian(stream, i);
+            grad[i] = (float) CounterRng.gaussian(stream, data.length + i);
+        }
+        for (Pass pass : new Pass[] {Pass.training(4, 7), Pass.inference()}) {
+            float[][] dx = new float[2][];
+            for (int fuse = 0; fuse < 2; fuse++) {
+                List<Layer> chain = List.of(new Relu("relu"), new Dropout("drop", 0.5f, 6));
+                assertEquals(fuse, SystemProperties.with("alexnet.fuseRelu", Boolean.toString(fuse == 1),
+                        () -> LayerFusion.fuseRelus(chain)));
+                Tensor y = cpu.fromArray(data, 6, 50);
+                for (Layer l : chain) {
+                    y = l.forward(y, pass);
+                }
+                Tensor g = cpu.fromArray(grad, 6, 50);
+                for (int i = chain.size() - 1; i >= 0; i--) {
+                    g = chain.get(i).backward(g);
+                }
+                dx[fuse] = g.toArray();
+            }
+            assertArrayEquals(dx[0], dx[1], "fused and apart, training " + pass.training());
+            int zeros = 0;
+            for (int i = 0; i < data.length; i++) {
+                zeros += data[i] <= 0f && dx[1][i] == 0f ? 1 : 0;
+            }
+            assertTrue(zeros > data.length / 4, "the ReLU's mask is applied");
         }
     }
 }

@@ -278,6 +278,15 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void dropoutBackwardRelu(float p, long stream, Tensor x, Tensor dy, Tensor dx) {
+        String op = "dropout backward + relu";
+        OpChecks.dropout(op, p);
+        Shapes.requireSame(op, "dy", dy, x);
+        Shapes.requireSame(op, "dx", dx, x);
+        ew.dropoutRelu(p, stream, d(op, x), d(op, dy), d(op, dx), x.size());
+    }
+
+    @Override
     public float softmaxCrossEntropy(Tensor logits, int[] labels, Tensor probs, Tensor dlogits) {
         String op = "softmax cross-entropy";
         OpChecks.softmax(op, logits, labels, probs, dlogits);

@@ -78,6 +78,19 @@ final class CpuElementwise {
         });
     }
 
+    /**
+     * Dropout's backward pass and the gradient of the ReLU before it in one pass: {@code dx = dy * scale} where the
+     * unit was kept and the ReLU's output {@code y} is above 0, else 0 (NaN in y too), the two ops' result.
+     */
+    void dropoutRelu(float p, long stream, float[] y, float[] dy, float[] dx, int n) {
+        float scale = 1f / (1f - p);
+        pool.parallelFor(n, GRAIN, (w, s, e) -> {
+            for (int i = s; i < e; i++) {
+                dx[i] = y[i] > 0f && CounterRng.uniform(stream, i) >= p ? dy[i] * scale : 0f;
+            }
+        });
+    }
+
     /** The paper's rule: v = m*v - wd*lr*w - lr*g; w += v. */
     void sgd(float lr, float momentum, float weightDecay, float[] w, float[] g, float[] v, int n) {
         float decay = weightDecay * lr;

@@ -58,6 +58,12 @@ final class CpuWinograd {
     private static final WinogradKernels K = WinogradKernels.get();
     /** Fewest output channels per group (GEMM rows) this path takes. */
     static final int MIN_ROWS = Integer.getInteger("alexnet.conv.winogradMinRows", 64);
+    /**
+     * Fewest GEMM rows and fewest channels of depth F(2x2, 5x5) takes: AlexNet's conv2 has 48 to 128 of each in its
+     * three passes (all measured faster); a small network's first layer (one input channel) would leave the 36
+     * GEMMs with a depth of 1.
+     */
+    static final int F25_MIN = 32;
 
     private final WorkerPool pool;
     private final Workspace ws;
@@ -78,19 +84,21 @@ final class CpuWinograd {
      * 5x5 by F(2x2, 5x5): the 3x3 pieces of a larger filter made it slower than im2col, conv2 93 against 84 ms),
      * stride 1, padding at most {@code k - 1} (so backward-data's {@code k - 1 - pad} is a padding too), at least
      * {@link WinogradKernels#LANES} images per worker (the transforms run over that many at once; fewer would
-     * leave lanes empty and GEMM columns wasted), at least {@link #MIN_ROWS} GEMM rows unless by F(2x2, 5x5)
-     * (conv2's backward-data, 48 rows, measured 71.6 ms by im2col and 110.7 in 3x3 pieces; 93-103 against 141 by
-     * F(2x2, 5x5) at batch 128), and {@code alexnet.conv.winograd} not false (read per call so benchmarks can
-     * compare both in one JVM).
+     * leave lanes empty and GEMM columns wasted), at least {@link #MIN_ROWS} GEMM rows, or by F(2x2, 5x5) at least
+     * {@link #F25_MIN} GEMM rows and depth (conv2's backward-data, 48 rows, measured 71.6 ms by im2col and 110.7 in
+     * 3x3 pieces; 93-103 against 141 by F(2x2, 5x5) at batch 128), and {@code alexnet.conv.winograd} not false
+     * (read per call so benchmarks can compare both in one JVM).
      */
     boolean applies(Conv2dSpec s, int images, Pass pass) {
         int k = s.kernelH();
         boolean f25 = alphaFor(k) == 6;
         // Forward and filter gradient: GEMM rows are the output channels; backward-data: the input channels.
         int rows = pass == Pass.DATA ? s.inPerGroup() : s.outPerGroup();
+        int depth = pass == Pass.DATA ? s.outPerGroup() : s.inPerGroup();
+        boolean wide = f25 ? rows >= F25_MIN && depth >= F25_MIN : rows >= MIN_ROWS;
         return k >= 3 && k <= (pass == Pass.FILTER ? (f25 ? 5 : 3) : 6) && s.kernelW() == k && s.strideH() == 1
                 && s.strideW() == 1 && s.padH() == s.padW() && s.padH() >= 0 && s.padH() <= k - 1
-                && images >= WinogradKernels.LANES * pool.threads() && (rows >= MIN_ROWS || f25)
+                && images >= WinogradKernels.LANES * pool.threads() && wide
                 && Boolean.parseBoolean(System.getProperty("alexnet.conv.winograd", "true"));
     }
 

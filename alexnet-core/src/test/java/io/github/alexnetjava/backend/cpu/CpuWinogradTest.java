@@ -113,8 +113,12 @@ class CpuWinogradTest {
                 assertTrue(wino.applies(conv3, 2 * L, pass), pass.toString());
                 assertFalse(wino.applies(conv3, 2 * L - 1, pass), "fewer than " + L + " images per worker");
             }
+            Conv2dSpec smallConv1 = Conv2dSpec.of(1, 32, 5, 1, 2, 1);
+            Conv2dSpec smallConv2 = Conv2dSpec.of(32, 64, 5, 1, 2, 2);
             for (CpuWinograd.Pass pass : CpuWinograd.Pass.values()) {
                 assertTrue(wino.applies(conv2, 64, pass), "F(2x2, 5x5) " + pass);
+                assertFalse(wino.applies(smallConv1, 64, pass), "one input channel: depth 1, " + pass);
+                assertFalse(wino.applies(smallConv2, 64, pass), "16 or 32 channels per group, " + pass);
             }
             SystemProperties.with("alexnet.conv.winograd5", "false", () -> {
                 assertTrue(wino.applies(conv2, 64, CpuWinograd.Pass.FORWARD));

@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The CPU backend's fused ReLU ops against the two ops run apart, which is their definition
  * ({@code conv2dForwardRelu} = convolution, then ReLU; the {@code ...BackwardRelu} ops = the op's input gradient,
  * then the ReLU's gradient through the op's input {@code x}): bit for bit, on inputs with zeros, signed zeros,
- * negatives and NaN, on each code path (Winograd and im2col convolutions, narrow and wide pooling planes, LRN with
- * beta 0.75 and another beta), on one and two workers.
+ * negatives and NaN, on each code path (Winograd F(2x2, 3x3) and F(2x2, 5x5) and im2col convolutions, narrow and
+ * wide pooling planes, LRN with beta 0.75 and another beta, dropout), on one and two workers.
  */
 class FusedReluOpsTest {
     /** Like a ReLU's output, with zeros (both signs), a few negatives and NaN to test the mask's edge cases. */
@@ -60,6 +60,7 @@ class FusedReluOpsTest {
         Object[][] cases = {
             // spec, n, h, w: Winograd (3x3, >= 64 rows, >= 16 images per worker), then im2col layouts
             {Conv2dSpec.of(64, 64, 3, 1, 1, 1), 32, 7, 6},
+            {Conv2dSpec.of(64, 64, 5, 1, 2, 2), 32, 7, 6},
             {Conv2dSpec.of(4, 6, 3, 1, 1, 2), 3, 9, 8},
             {Conv2dSpec.of(3, 4, 11, 4, 0, 1), 2, 51, 47},
             {Conv2dSpec.of(4, 4, 5, 1, 2, 2), 5, 9, 7},
@@ -150,6 +151,27 @@ class FusedReluOpsTest {
                     cpu.lrnBackwardRelu(s, xt, yt, scale, dyt, dxf);
                     assertArrayEquals(masked(x, dx.toArray()), dxf.toArray(), what + ": lrn backward + relu");
                 }
+            }
+        }
+    }
+
+    @Test
+    void dropoutBackward() {
+        SplittableRandom r = new SplittableRandom(24);
+        int[] xs = {7, 4099};
+        float[] x = reluLike(r, xs[0] * xs[1]);
+        float[] dy = gaussian(r, x.length);
+        for (int threads = 1; threads <= 2; threads++) {
+            try (CpuBackend cpu = new CpuBackend(BackendOptions.defaults().withThreads(threads))) {
+                Tensor xt = cpu.fromArray(x, xs);
+                Tensor dyt = cpu.fromArray(dy, xs);
+                Tensor dx = cpu.allocate(xs);
+                cpu.dropoutBackward(0.5f, 77, dyt, dx);
+                float[] want = masked(x, dx.toArray());
+                Tensor dxf = cpu.allocate(xs);
+                cpu.dropoutBackwardRelu(0.5f, 77, xt, dyt, dxf);
+                assertArrayEquals(want, dxf.toArray(), threads + " workers: dropout backward + relu");
+                assertTrue(zeros(want) > zeros(dx.toArray()), "the ReLU mask zeroes more than dropout's");
             }
         }
     }
