@@ -47,12 +47,50 @@ final class CpuMaxPool {
         int w = shape[3];
         int oh = s.out(h);
         int ow = s.out(w);
+        boolean blocks = blockKernel(s, ow);
+        int reach = blockReach(oh, w);
         pool.parallelFor(shape[0] * shape[1], (worker, start, end) -> {
-            float[] max = ws.floats(worker, MAX, w);
+            float[] max = ws.floats(worker, MAX, Math.max(w, LANES));
             for (int plane = start; plane < end; plane++) {
-                forwardPlane(s, x, plane * h * w, h, w, y, plane * oh * ow, oh, ow, max);
+                int in = plane * h * w;
+                if (blocks && in + reach <= x.length) {
+                    forwardPlaneBlocks(x, in, w, y, plane * oh * ow, oh, ow, max);
+                } else {
+                    forwardPlane(s, x, in, h, w, y, plane * oh * ow, oh, ow, max);
+                }
             }
         });
+    }
+
+    /**
+     * Whether a plane of this pooling goes through the 3x3 block kernel forward (a vector of window maxima per
+     * output row): the paper's 3x3 windows with stride 2 and no padding, output rows within one call's columns
+     * (pool5: 6 of 16), and {@code alexnet.pool.blockKernel} not false (read per call, so tests and benchmarks can
+     * compare both paths). (The backward pass by a block kernel of first-maximum routes was slower on Java 17: its
+     * 8 compares and 16 blends per call ran as the Vector API's Java fallback, 2.3 -> 3.5 ms in MaxPoolBench.)
+     */
+    private static boolean blockKernel(PoolSpec s, int ow) {
+        return s.kernel() == 3 && s.stride() == 2 && s.padding() == 0 && 2 * (ow - 1) < P.blockColumns()
+                && Boolean.parseBoolean(System.getProperty("alexnet.pool.blockKernel", "true"));
+    }
+
+    /**
+     * How far past a plane's start the block kernel reads: it reads past each row's end, so the planes at the
+     * array's end take the row path.
+     */
+    private static int blockReach(int oh, int w) {
+        return 2 * oh * w + PoolKernels.BLOCK_READ;
+    }
+
+    /** One plane's 3x3 stride-2 windows, an output row per block call (the even columns of its result). */
+    private static void forwardPlaneBlocks(float[] x, int in, int w, float[] y, int out, int oh, int ow, float[] max) {
+        for (int i = 0; i < oh; i++) {
+            P.blockMax3x3(x, in + 2 * i * w, w, max);
+            int dst = out + i * ow;
+            for (int j = 0; j < ow; j++) {
+                y[dst + j] = max[2 * j];
+            }
+        }
     }
 
     // One plane per call: many short calls get the method fully compiled by C2 (a lambda running one long loop

@@ -1,8 +1,10 @@
 package io.github.alexnetjava.backend.cpu.vector;
 
 /**
- * Max-pooling's backward search over {@link #LANES} planes at once, for planes too narrow for row kernels (pool5:
- * 13x13): with the planes interleaved plane-innermost, a window position of all the planes is one vector.
+ * Max-pooling kernels for planes too narrow for row kernels (pool5: 13x13): the backward search over
+ * {@link #LANES} planes at once (with the planes interleaved plane-innermost, a window position of all the planes
+ * is one vector), and the maxima of 3x3 windows at every column of one output row as one vector (the plane's columns as
+ * lanes).
  */
 public interface PoolKernels {
     /** Planes per call. */
@@ -16,6 +18,20 @@ public interface PoolKernels {
      * exact, as offsets are below 2^24).
      */
     void firstMax(float[] xi, int[] pos, int n, float[] at, int atOff);
+
+    /** Floats the 3x3 block kernel may read from the start of each of their three rows. */
+    int BLOCK_READ = LANES + 2;
+
+    /** Columns the 3x3 block kernel computes per call. */
+    int blockColumns();
+
+    /**
+     * {@code out[c]} = the maximum ({@code Math.max}: NaN wins, +0 above -0) of the 3x3 block
+     * {@code x[r + a*w + c + b]}, a, b in 0..2, for c < {@link #blockColumns()}: one row of a 3x3 max-pool's
+     * windows at every column (a stride-2 pool takes the even ones). Reads up to {@link #BLOCK_READ} floats from
+     * each row start (values past a row's end only reach columns the caller does not use).
+     */
+    void blockMax3x3(float[] x, int r, int w, float[] out);
 
     /** The implementation for this JVM. */
     static PoolKernels get() {

@@ -17,4 +17,21 @@ final class ScalarPool implements PoolKernels {
             at[atOff + l] = where;
         }
     }
+
+    @Override
+    public int blockColumns() {
+        return LANES;
+    }
+
+    @Override
+    public void blockMax3x3(float[] x, int r, int w, float[] out) {
+        for (int c = 0; c < LANES; c++) {
+            int o = r + c;
+            out[c] = Math.max(Math.max(rowMax(x, o), rowMax(x, o + w)), rowMax(x, o + 2 * w));
+        }
+    }
+
+    private static float rowMax(float[] x, int o) {
+        return Math.max(Math.max(x[o], x[o + 1]), x[o + 2]);
+    }
 }

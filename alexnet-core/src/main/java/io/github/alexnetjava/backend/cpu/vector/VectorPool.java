@@ -31,4 +31,24 @@ final class VectorPool implements PoolKernels {
         }
         where.intoArray(at, atOff + l);
     }
+
+    @Override
+    public int blockColumns() {
+        return S.length();
+    }
+
+    /**
+     * Lane c: three rows, each read at offsets 0, 1 and 2. pool5's 13-wide rows left the row kernels all scalar
+     * tail: 38 {@code Math.max} per output row.
+     */
+    @Override
+    public void blockMax3x3(float[] x, int r, int w, float[] out) {
+        rowMax(x, r).max(rowMax(x, r + w)).max(rowMax(x, r + 2 * w)).intoArray(out, 0);
+    }
+
+    /** Lane c: the maximum of x[o + c], x[o + c + 1], x[o + c + 2] (ScalarPool's order). */
+    private static FloatVector rowMax(float[] x, int o) {
+        return FloatVector.fromArray(S, x, o).max(FloatVector.fromArray(S, x, o + 1))
+                .max(FloatVector.fromArray(S, x, o + 2));
+    }
 }

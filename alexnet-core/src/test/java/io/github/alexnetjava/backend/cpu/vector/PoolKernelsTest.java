@@ -5,12 +5,14 @@ import org.junit.jupiter.api.Test;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * {@link PoolKernels#firstMax} against a plain scan written here (first strictly greater value wins), for the
- * scalar kernel and, where the Vector API is on, the vector kernel: windows of 1 to 9 positions over values with
- * many ties, signed zeros and negatives.
+ * {@link PoolKernels#firstMax} against a plain scan written here (first strictly greater value wins), and
+ * {@link PoolKernels#blockMax3x3} against each block's maximum, for the scalar kernel and, where the Vector API
+ * is on, the vector kernel: values with many ties, signed zeros, negatives and (for the plane maximum) NaN.
  */
 class PoolKernelsTest {
     private static final int LANES = PoolKernels.LANES;
@@ -55,6 +57,56 @@ class PoolKernelsTest {
             k.firstMax(xi, pos, n, got, atOff);
             assertArrayEquals(want, java.util.Arrays.copyOfRange(got, atOff, atOff + LANES),
                     k.getClass().getSimpleName() + ", trial " + trial);
+        }
+    }
+
+    @Test
+    void scalarBlockKernelFindsTheBlockMaximum() {
+        checkBlocks(new ScalarPool());
+    }
+
+    @Test
+    void vectorBlockKernelFindsTheBlockMaximum() {
+        assumeTrue(VectorSupport.enabled(), "Vector API not loaded: " + VectorSupport.description());
+        checkBlocks(new VectorPool());
+    }
+
+    /** Every column's 3x3 block of rows 5 to 17 wide (pool5: 13): its maximum (NaN wins, +0 above -0). */
+    private static void checkBlocks(PoolKernels k) {
+        SplittableRandom r = new SplittableRandom(6);
+        float[] values = {-2f, -1f, -0f, 0f, 1f, 2f};
+        int cols = k.blockColumns();
+        for (int w = 5; w <= 17; w++) {
+            int row = 3;
+            float[] x = new float[row + 2 * w + PoolKernels.BLOCK_READ];
+            for (int trial = 0; trial < 20; trial++) {
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = values[r.nextInt(values.length)];
+                }
+                int nanAt = row + r.nextInt(2 * w + 3);
+                x[nanAt] = Float.NaN;
+                float[] max = new float[cols];
+                k.blockMax3x3(x, row, w, max);
+                for (int c = 0; c < cols; c++) {
+                    float want = Float.NEGATIVE_INFINITY;
+                    boolean nan = false;
+                    for (int a = 0; a < 3; a++) {
+                        for (int b = 0; b < 3; b++) {
+                            float v = x[row + a * w + c + b];
+                            nan |= v != v;
+                            if (v > want || (v == 0f && want == 0f && Float.floatToRawIntBits(v) == 0)) {
+                                want = v; // +0 above -0, as Math.max
+                            }
+                        }
+                    }
+                    String what = k.getClass().getSimpleName() + " w=" + w + " column " + c;
+                    if (nan) {
+                        assertTrue(Float.isNaN(max[c]), what + ": NaN in the block");
+                    } else {
+                        assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(max[c]), what);
+                    }
+                }
+            }
         }
     }
 }
