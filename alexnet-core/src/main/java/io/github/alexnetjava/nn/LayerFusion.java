@@ -7,9 +7,9 @@ import java.util.List;
  * ReLU itself: a {@link Conv2d} right before one rectifies its output in the pass that adds the bias, while each
  * image's output is still in cache ({@link io.github.alexnetjava.backend.Backend#conv2dForwardRelu}), and a
  * {@link LocalResponseNorm}, {@link MaxPool2d}, {@link Conv2d} or {@link Dropout} right after one applies the ReLU's
- * gradient to the input gradient it writes ({@code ...BackwardRelu} in the backend). The ReLU layer then does nothing in that
- * direction. Results are bit for bit those of the layers run apart. On by default; {@code -Dalexnet.fuseRelu=false}
- * turns it off for networks built afterwards (e.g. to time the layers apart).
+ * gradient to the input gradient it writes ({@code ...BackwardRelu} in the backend). The ReLU layer then does
+ * nothing in that direction. Results are bit for bit those of the layers run apart. On by default;
+ * {@code -Dalexnet.fuseRelu=false} turns it off for networks built afterwards (e.g. to time the layers apart).
  */
 public final class LayerFusion {
     private LayerFusion() {

@@ -147,35 +147,24 @@ final class VectorWinograd implements WinogradKernels {
             int b = mOff + l;
             for (int s = 0; s < 6; s++) {
                 // A^T m, column s: rows 0 and 1 into the slots s and 6 + s.
-                at(m, b + s * mStride, 6 * mStride);
+                int o = b + s * mStride;
+                aRows(m, o, 6 * mStride, m, o, o + 6 * mStride);
             }
-            aRows(m, b, mStride, out, l);
-            aRows(m, b + 6 * mStride, mStride, out, 2 * LANES + l);
+            aRows(m, b, mStride, out, l, LANES + l);
+            aRows(m, b + 6 * mStride, mStride, out, 2 * LANES + l, 3 * LANES + l);
         }
     }
 
-    /** {@code m[o] = row0(z), m[o + step] = row1(z)} for {@code z[i] = m[o + i*step]}. */
-    private static void at(float[] m, int o, int step) {
-        FloatVector z0 = FloatVector.fromArray(S, m, o);
-        FloatVector z1 = FloatVector.fromArray(S, m, o + step);
-        FloatVector z2 = FloatVector.fromArray(S, m, o + 2 * step);
-        FloatVector z3 = FloatVector.fromArray(S, m, o + 3 * step);
-        FloatVector z4 = FloatVector.fromArray(S, m, o + 4 * step);
-        FloatVector z5 = FloatVector.fromArray(S, m, o + 5 * step);
-        row0(z0, z1, z2, z3, z4).intoArray(m, o);
-        row1(z1, z2, z3, z4, z5).intoArray(m, o + step);
-    }
-
-    /** {@code out[d] = row0(z), out[d + LANES] = row1(z)} for {@code z[s] = m[o + s*stride]}. */
-    private static void aRows(float[] m, int o, int stride, float[] out, int d) {
+    /** {@code dst[d0] = row0(z), dst[d1] = row1(z)} for {@code z[i] = m[o + i*stride]}, all read first. */
+    private static void aRows(float[] m, int o, int stride, float[] dst, int d0, int d1) {
         FloatVector z0 = FloatVector.fromArray(S, m, o);
         FloatVector z1 = FloatVector.fromArray(S, m, o + stride);
         FloatVector z2 = FloatVector.fromArray(S, m, o + 2 * stride);
         FloatVector z3 = FloatVector.fromArray(S, m, o + 3 * stride);
         FloatVector z4 = FloatVector.fromArray(S, m, o + 4 * stride);
         FloatVector z5 = FloatVector.fromArray(S, m, o + 5 * stride);
-        row0(z0, z1, z2, z3, z4).intoArray(out, d);
-        row1(z1, z2, z3, z4, z5).intoArray(out, d + LANES);
+        row0(z0, z1, z2, z3, z4).intoArray(dst, d0);
+        row1(z1, z2, z3, z4, z5).intoArray(dst, d1);
     }
 
     /** {@code (z0 + (z1 + z2)) + (z3 + z4)}: ScalarWinograd.row0. */
