@@ -74,6 +74,9 @@ public final class Dropout implements Layer {
         if (!trained && !reluInput) {
             return dy;
         }
+        if (reluInput && x == null) {
+            throw Buffers.noForward(name);
+        }
         dx = Buffers.ensure(dx, dy.backend(), dy.shape());
         if (!trained) {
             dy.backend().reluBackward(x, dy, dx);

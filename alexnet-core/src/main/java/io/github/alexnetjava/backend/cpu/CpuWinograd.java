@@ -33,9 +33,8 @@ import java.util.Arrays;
  * arithmetic. Rounding differs from the direct sum: F(2x2, 3x3)'s transforms add and subtract up to four values
  * before and after the products; F(2x2, 5x5)'s input transform has coefficients up to 5 and rounds more (errors
  * measured against a double reference in {@code CpuWinogradTest}: up to 36x the im2col path's, below 2e-6 of
- * the terms' magnitudes at conv2's shape). Deterministic: every
- * worker takes a fixed range of images and every GEMM runs single-threaded, so the thread count does not change
- * the bits.
+ * the terms' magnitudes at conv2's shape). Deterministic: every worker takes a fixed range of images and every GEMM
+ * runs single-threaded, so the thread count does not change the bits.
  */
 final class CpuWinograd {
     private static final int V = 0;
