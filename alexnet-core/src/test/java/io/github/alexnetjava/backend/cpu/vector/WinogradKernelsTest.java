@@ -24,6 +24,29 @@ class WinogradKernelsTest {
     };
     private static final double[][] AT6 = {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 1}};
 
+    /** A tile transform writing {@code alpha^2} values {@code vStride} apart (input and gradient transforms). */
+    private interface TileTransform {
+        void run(WinogradKernels k, float[] src, int off, int rowStride, float[] v, int vOff, int vStride);
+    }
+
+    /** An output transform: an {@code alpha^2} tile to its 2x2 results. */
+    private interface OutputTransform {
+        void run(WinogradKernels k, float[] m, int mOff, int mStride, float[] out);
+    }
+
+    /**
+     * One algorithm's transforms and the matrices they must equal; {@code vTol} bounds the input transform's float
+     * rounding (F(2x2, 5x5): |terms| up to 100 x 2, a few roundings of that size).
+     */
+    private record Tiles(int alpha, double[][] bt, double[][] at, TileTransform input, OutputTransform output,
+                         TileTransform gradient, double vTol) {
+    }
+
+    private static final Tiles F23 = new Tiles(4, BT, AT, WinogradKernels::inputTile, WinogradKernels::outputTile,
+            WinogradKernels::gradientTile, 1e-5);
+    private static final Tiles F25 = new Tiles(6, BT6, AT6, WinogradKernels::inputTile6,
+            WinogradKernels::outputTile6, WinogradKernels::gradientTile6, 1e-4);
+
     private static float[] random(long seed, int n) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] a = new float[n];
@@ -72,42 +95,49 @@ class WinogradKernelsTest {
 
     @Test
     void scalarTransformsAreTheWinogradMatrices() {
+        matchesTheMatrices(F23, 1);
+    }
+
+    @Test
+    void scalarF25TransformsAreTheWinogradMatrices() {
+        matchesTheMatrices(F25, 5);
+    }
+
+    /**
+     * The scalar kernels' V = B^T d B, G = A e A^T (e: the tile's top-left 2x2) and Y = A^T m A against the matrices in
+     * double, on a plane wider than the tile.
+     */
+    private static void matchesTheMatrices(Tiles t, long seed) {
         WinogradKernels k = new ScalarWinograd();
-        int rowStride = 7 * L; // a wider plane than the tile
-        float[] src = random(1, 5 * rowStride);
+        int a = t.alpha();
+        int n = a * a;
+        int rowStride = (a + 3) * L;
+        float[] src = random(seed, (a + 1) * rowStride);
         int off = 3 + L;
         int vStride = 40;
-        float[] v = new float[16 * vStride + L];
-        k.inputTile(src, off, rowStride, v, 2, vStride);
-        float[] m = random(2, 16 * vStride + L);
+        float[] v = new float[n * vStride + L];
+        t.input().run(k, src, off, rowStride, v, 2, vStride);
+        float[] m = random(seed + 1, n * vStride + L);
         float[] out = new float[4 * L];
-        k.outputTile(m, 1, vStride, out);
-        float[] g = new float[16 * vStride + L];
-        k.gradientTile(src, off, rowStride, g, 3, vStride);
+        t.output().run(k, m.clone(), 1, vStride, out);
+        float[] g = new float[n * vStride + L];
+        t.gradient().run(k, src, off, rowStride, g, 3, vStride);
         for (int l = 0; l < L; l++) {
-            double[][] d = new double[4][4];
-            double[][] mm = new double[4][4];
-            for (int r = 0; r < 4; r++) {
-                for (int s = 0; s < 4; s++) {
+            double[][] d = new double[a][a];
+            double[][] mm = new double[a][a];
+            for (int r = 0; r < a; r++) {
+                for (int s = 0; s < a; s++) {
                     d[r][s] = src[off + r * rowStride + s * L + l];
-                    mm[r][s] = m[1 + (4 * r + s) * vStride + l];
+                    mm[r][s] = m[1 + (a * r + s) * vStride + l];
                 }
             }
-            double[][] e = new double[4][4]; // the 2x2 gradient tile, zero-padded, for A e A^T = (A^T)^T e A^T
-            for (int a = 0; a < 2; a++) {
-                for (int b = 0; b < 2; b++) {
-                    e[a][b] = d[a][b];
-                }
+            double[][] want = sandwich(t.bt(), d);
+            double[][] ge = transposedSandwich(t.at(), d);
+            for (int xi = 0; xi < n; xi++) {
+                assertEquals(want[xi / a][xi % a], v[2 + xi * vStride + l], t.vTol(), "V[" + xi + "] lane " + l);
+                assertEquals(ge[xi / a][xi % a], g[3 + xi * vStride + l], 1e-5, "G[" + xi + "] lane " + l);
             }
-            double[][] ge = transposedSandwich(AT, e);
-            for (int xi = 0; xi < 16; xi++) {
-                assertEquals(ge[xi / 4][xi % 4], g[3 + xi * vStride + l], 1e-5, "G[" + xi + "] lane " + l);
-            }
-            double[][] want = sandwich(BT, d);
-            double[][] y = sandwich(AT, mm);
-            for (int xi = 0; xi < 16; xi++) {
-                assertEquals(want[xi / 4][xi % 4], v[2 + xi * vStride + l], 1e-5, "V[" + xi + "] lane " + l);
-            }
+            double[][] y = sandwich(t.at(), mm);
             for (int q = 0; q < 4; q++) {
                 assertEquals(y[q / 2][q % 2], out[q * L + l], 1e-5, "Y[" + q + "] lane " + l);
             }
@@ -117,27 +147,9 @@ class WinogradKernelsTest {
     @Test
     void vectorTransformsMatchScalarOnesBitForBit() {
         assumeTrue(VectorSupport.enabled(), "Vector API not loaded: " + VectorSupport.description());
+        float[] src = matchScalarBitForBit(F23, 3);
         WinogradKernels scalar = new ScalarWinograd();
         WinogradKernels vector = new VectorWinograd();
-        int rowStride = 6 * L;
-        float[] src = random(3, 5 * rowStride);
-        int vStride = 3 * L + 5;
-        float[] v1 = new float[16 * vStride + L + 4];
-        float[] v2 = v1.clone();
-        scalar.inputTile(src, L, rowStride, v1, 4, vStride);
-        vector.inputTile(src, L, rowStride, v2, 4, vStride);
-        assertArrayEquals(v1, v2, "input transform");
-        float[] o1 = new float[4 * L];
-        float[] o2 = new float[4 * L];
-        float[] m = random(4, 16 * vStride + L + 2);
-        scalar.outputTile(m, 2, vStride, o1);
-        vector.outputTile(m, 2, vStride, o2);
-        assertArrayEquals(o1, o2, "output transform");
-        float[] g1 = new float[16 * vStride + L + 4];
-        float[] g2 = g1.clone();
-        scalar.gradientTile(src, L + 3, rowStride, g1, 1, vStride);
-        vector.gradientTile(src, L + 3, rowStride, g2, 1, vStride);
-        assertArrayEquals(g1, g2, "gradient transform");
         int[] lanes = new int[L];
         for (int b = 0; b < L; b++) {
             lanes[b] = b * 13 + (b % 3);
@@ -153,65 +165,36 @@ class WinogradKernelsTest {
     }
 
     @Test
-    void scalarF25TransformsAreTheWinogradMatrices() {
-        WinogradKernels k = new ScalarWinograd();
-        int rowStride = 9 * L; // a wider plane than the tile
-        float[] src = random(5, 7 * rowStride);
-        int off = 3 + L;
-        int vStride = 40;
-        float[] v = new float[36 * vStride + L];
-        k.inputTile6(src, off, rowStride, v, 2, vStride);
-        float[] m = random(6, 36 * vStride + L);
-        float[] out = new float[4 * L];
-        k.outputTile6(m.clone(), 1, vStride, out);
-        float[] g = new float[36 * vStride + L];
-        k.gradientTile6(src, off, rowStride, g, 3, vStride);
-        for (int l = 0; l < L; l++) {
-            double[][] d = new double[6][6];
-            double[][] mm = new double[6][6];
-            for (int r = 0; r < 6; r++) {
-                for (int s = 0; s < 6; s++) {
-                    d[r][s] = src[off + r * rowStride + s * L + l];
-                    mm[r][s] = m[1 + (6 * r + s) * vStride + l];
-                }
-            }
-            double[][] want = sandwich(BT6, d);
-            double[][] ge = transposedSandwich(AT6, d);
-            for (int xi = 0; xi < 36; xi++) {
-                // |terms| up to 100 x 2: a few float roundings of that size.
-                assertEquals(want[xi / 6][xi % 6], v[2 + xi * vStride + l], 1e-4, "V[" + xi + "] lane " + l);
-                assertEquals(ge[xi / 6][xi % 6], g[3 + xi * vStride + l], 1e-5, "G[" + xi + "] lane " + l);
-            }
-            double[][] y = sandwich(AT6, mm);
-            for (int q = 0; q < 4; q++) {
-                assertEquals(y[q / 2][q % 2], out[q * L + l], 1e-5, "Y[" + q + "] lane " + l);
-            }
-        }
-    }
-
-    @Test
     void vectorF25TransformsMatchScalarOnesBitForBit() {
         assumeTrue(VectorSupport.enabled(), "Vector API not loaded: " + VectorSupport.description());
+        matchScalarBitForBit(F25, 7);
+    }
+
+    /** The three transforms of the vector kernels against the scalar ones, bit for bit; returns the input used. */
+    private static float[] matchScalarBitForBit(Tiles t, long seed) {
         WinogradKernels scalar = new ScalarWinograd();
         WinogradKernels vector = new VectorWinograd();
-        int rowStride = 8 * L;
-        float[] src = random(7, 7 * rowStride);
+        int a = t.alpha();
+        int n = a * a;
+        int rowStride = (a + 2) * L;
+        float[] src = random(seed, (a + 1) * rowStride);
         int vStride = 3 * L + 5;
-        float[] v1 = new float[36 * vStride + L + 4];
+        float[] v1 = new float[n * vStride + L + 4];
         float[] v2 = v1.clone();
-        scalar.inputTile6(src, L, rowStride, v1, 4, vStride);
-        vector.inputTile6(src, L, rowStride, v2, 4, vStride);
+        t.input().run(scalar, src, L, rowStride, v1, 4, vStride);
+        t.input().run(vector, src, L, rowStride, v2, 4, vStride);
         assertArrayEquals(v1, v2, "input transform");
         float[] o1 = new float[4 * L];
         float[] o2 = new float[4 * L];
-        float[] m = random(8, 36 * vStride + L + 2);
-        scalar.outputTile6(m.clone(), 2, vStride, o1);
-        vector.outputTile6(m.clone(), 2, vStride, o2);
+        float[] m = random(seed + 1, n * vStride + L + 2);
+        t.output().run(scalar, m.clone(), 2, vStride, o1);
+        t.output().run(vector, m.clone(), 2, vStride, o2);
         assertArrayEquals(o1, o2, "output transform");
-        float[] g1 = new float[36 * vStride + L + 4];
+        float[] g1 = new float[n * vStride + L + 4];
         float[] g2 = g1.clone();
-        scalar.gradientTile6(src, L + 3, rowStride, g1, 1, vStride);
-        vector.gradientTile6(src, L + 3, rowStride, g2, 1, vStride);
+        t.gradient().run(scalar, src, L + 3, rowStride, g1, 1, vStride);
+        t.gradient().run(vector, src, L + 3, rowStride, g2, 1, vStride);
         assertArrayEquals(g1, g2, "gradient transform");
+        return src;
     }
 }
