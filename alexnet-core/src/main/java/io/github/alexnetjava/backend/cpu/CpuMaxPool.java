@@ -155,6 +155,10 @@ final class CpuMaxPool {
         int oh = s.out(h);
         int ow = s.out(w);
         boolean direct = w <= directWidth();
+        boolean blocks = !direct && blockRoutes(s);
+        int cols = P.blockColumns();
+        int span = s.stride() * (ow - 1) + 1;
+        int reach = s.stride() * (oh - 1) * w + 2 * w + (span - 1) / cols * cols + PoolKernels.BLOCK_READ;
         pool.parallelFor(shape[0] * shape[1], (worker, start, end) -> {
             if (direct) {
                 Laned scratch = new Laned(ws.floats(worker, LANED, LANES * h * w), s.kernel(), oh * ow);
@@ -165,13 +169,57 @@ final class CpuMaxPool {
                 return;
             }
             Arrays.fill(dx, start * h * w, end * h * w, 0f);
+            int rest = start;
+            if (blocks) {
+                float[] at = ws.floats(worker, ROW, span + cols);
+                // the planes whose block reads stay within x; the last ones take the row path
+                for (; rest < end && rest * h * w + reach <= x.length; rest++) {
+                    backwardPlaneBlocks(s, x, rest * h * w, w, y, dy, rest * oh * ow, oh, ow, dx, relu, at, span);
+                }
+            }
             float[] max = ws.floats(worker, MAX, w);
             float[] row = ws.floats(worker, ROW, w);
             long[] key = keys(worker, w);
-            for (int plane = start; plane < end; plane++) {
+            for (int plane = rest; plane < end; plane++) {
                 backwardPlane(s, x, plane * h * w, h, w, y, dy, plane * oh * ow, oh, ow, dx, relu, max, row, key);
             }
         });
+    }
+
+    /**
+     * Whether planes wider than {@link #directWidth()} route their gradients by the block kernel (pool1, pool2): 3x3
+     * windows without padding, and {@code alexnet.pool.blockKernel} not false (read per call).
+     */
+    private static boolean blockRoutes(PoolSpec s) {
+        return s.kernel() == 3 && s.padding() == 0
+                && Boolean.parseBoolean(System.getProperty("alexnet.pool.blockKernel", "true"));
+    }
+
+    /**
+     * One plane's routes, an output row at a time: the block kernel finds the first maximum of the 3x3 block at
+     * every column of the row's first {@code span} (each window's start among them), then each gradient goes to
+     * its window's. All vector compares and blends; the row path below spends most of its time in scalar keys.
+     */
+    private static void backwardPlaneBlocks(PoolSpec s, float[] x, int in, int w, float[] y, float[] dy, int out,
+            int oh, int ow, float[] dx, boolean relu, float[] at, int span) {
+        int stride = s.stride();
+        int cols = P.blockColumns();
+        for (int i = 0; i < oh; i++) {
+            int r = in + i * stride * w;
+            for (int c = 0; c < span; c += cols) {
+                P.blockFirstMax3x3(x, r + c, w, at, c);
+            }
+            int o0 = out + i * ow;
+            for (int j = 0; j < ow; j++) {
+                float m = y[o0 + j];
+                if (relu && !(m > 0f)) {
+                    continue;
+                }
+                int c = j * stride;
+                int target = m != m ? firstNaN(x, in, w, i * stride, i * stride + 3, c, c + 3) : r + c + (int) at[c];
+                dx[target] += dy[o0 + j];
+            }
+        }
     }
 
     private static void backwardPlane(PoolSpec s, float[] x, int in, int h, int w, float[] y, float[] dy, int out,

@@ -1,10 +1,10 @@
 package io.github.alexnetjava.backend.cpu.vector;
 
 /**
- * Max-pooling kernels for planes too narrow for row kernels (pool5: 13x13): the backward search over
+ * Max-pooling kernels: for planes too narrow for row kernels (pool5: 13x13) the backward search over
  * {@link #LANES} planes at once (with the planes interleaved plane-innermost, a window position of all the planes
- * is one vector), and the maxima of 3x3 windows at every column of one output row as one vector (the plane's columns as
- * lanes).
+ * is one vector); and for 3x3 windows, one output row's window maxima, or first-maximum routes, at
+ * {@link #blockColumns()} consecutive columns as one vector (the plane's columns as lanes).
  */
 public interface PoolKernels {
     /** Planes per call. */
@@ -32,6 +32,15 @@ public interface PoolKernels {
      * each row start (values past a row's end only reach columns the caller does not use).
      */
     void blockMax3x3(float[] x, int r, int w, float[] out);
+
+    /**
+     * {@code at[atOff + c]} = where the 3x3 block {@code x[r + a*w + c + b]} (a, b in 0..2) has its first maximum
+     * in row-major scan order, as the offset {@code a*w + b} (a float: exact below 2^24), for c <
+     * {@link #blockColumns()}: a later position only replaces an earlier one when strictly greater, so -0 and +0
+     * tie and NaN never wins (callers route NaN windows themselves). One row of a 3x3 max-pool's backward routes at
+     * every column; reads as {@link #blockMax3x3}.
+     */
+    void blockFirstMax3x3(float[] x, int r, int w, float[] at, int atOff);
 
     /** The implementation for this JVM. */
     static PoolKernels get() {

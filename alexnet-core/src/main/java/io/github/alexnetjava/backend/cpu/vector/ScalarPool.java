@@ -31,6 +31,27 @@ final class ScalarPool implements PoolKernels {
         }
     }
 
+    @Override
+    public void blockFirstMax3x3(float[] x, int r, int w, float[] at, int atOff) {
+        for (int c = 0; c < LANES; c++) {
+            float best = x[r + c];
+            int where = 0;
+            for (int t = 1; t < 9; t++) {
+                int o = blockOffset(t, w);
+                if (x[r + c + o] > best) {
+                    best = x[r + c + o];
+                    where = o;
+                }
+            }
+            at[atOff + c] = where;
+        }
+    }
+
+    /** Position t (0..8, row-major) of a 3x3 block as an offset from its top-left corner. */
+    static int blockOffset(int t, int w) {
+        return t < 3 ? t : t < 6 ? w + t - 3 : 2 * w + t - 6;
+    }
+
     private static float rowMax(float[] x, int o) {
         return Math.max(Math.max(x[o], x[o + 1]), x[o + 2]);
     }

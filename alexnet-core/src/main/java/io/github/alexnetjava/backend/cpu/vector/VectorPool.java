@@ -46,6 +46,25 @@ final class VectorPool implements PoolKernels {
         rowMax(x, r).max(rowMax(x, r + w)).max(rowMax(x, r + 2 * w)).intoArray(out, 0);
     }
 
+    /**
+     * Lane c: {@link #firstMax}'s compare and two blends over the block's 9 positions, in one flat loop (the
+     * positions' offsets computed in it): unrolled, the 8 compares and 16 blends outgrew what JDK 17's C2 inlines
+     * and ran as the Vector API's Java fallback.
+     */
+    @Override
+    public void blockFirstMax3x3(float[] x, int r, int w, float[] at, int atOff) {
+        FloatVector best = FloatVector.fromArray(S, x, r);
+        FloatVector where = FloatVector.zero(S);
+        for (int t = 1; t < 9; t++) {
+            int o = ScalarPool.blockOffset(t, w);
+            FloatVector v = FloatVector.fromArray(S, x, r + o);
+            VectorMask<Float> larger = v.compare(VectorOperators.GT, best);
+            best = best.blend(v, larger);
+            where = where.blend((float) o, larger);
+        }
+        where.intoArray(at, atOff);
+    }
+
     /** Lane c: the maximum of x[o + c], x[o + c + 1], x[o + c + 2] (ScalarPool's order). */
     private static FloatVector rowMax(float[] x, int o) {
         return FloatVector.fromArray(S, x, o).max(FloatVector.fromArray(S, x, o + 1))

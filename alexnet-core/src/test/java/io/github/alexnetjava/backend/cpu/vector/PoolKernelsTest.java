@@ -109,4 +109,49 @@ class PoolKernelsTest {
             }
         }
     }
+
+    @Test
+    void scalarBlockRoutesFindTheFirstMaximum() {
+        checkBlockRoutes(new ScalarPool());
+    }
+
+    @Test
+    void vectorBlockRoutesFindTheFirstMaximum() {
+        assumeTrue(VectorSupport.enabled(), "Vector API not loaded: " + VectorSupport.description());
+        checkBlockRoutes(new VectorPool());
+    }
+
+    /**
+     * Every column's 3x3 block, rows 5 to 60 wide (pool1: 55), values with many ties and signed zeros: the offset
+     * of its first maximum in row-major scan order, found here by comparing positions in that order (a later one
+     * wins only when strictly greater); the result written at an offset into the output.
+     */
+    private static void checkBlockRoutes(PoolKernels k) {
+        SplittableRandom r = new SplittableRandom(7);
+        float[] values = {-2f, -1f, -0f, 0f, 1f, 2f};
+        int cols = k.blockColumns();
+        for (int w = 5; w <= 60; w++) {
+            int row = 2;
+            float[] x = new float[row + 2 * w + PoolKernels.BLOCK_READ];
+            for (int trial = 0; trial < 20; trial++) {
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = values[r.nextInt(values.length)];
+                }
+                int atOff = trial % 5;
+                float[] at = new float[atOff + cols];
+                k.blockFirstMax3x3(x, row, w, at, atOff);
+                for (int c = 0; c < cols; c++) {
+                    int want = 0;
+                    for (int a = 0; a < 3; a++) {
+                        for (int b = 0; b < 3; b++) {
+                            if (x[row + c + a * w + b] > x[row + c + want]) {
+                                want = a * w + b;
+                            }
+                        }
+                    }
+                    assertEquals(want, at[atOff + c], k.getClass().getSimpleName() + " w=" + w + " column " + c);
+                }
+            }
+        }
+    }
 }
