@@ -47,14 +47,15 @@ final class CpuMaxPool {
         int w = shape[3];
         int oh = s.out(h);
         int ow = s.out(w);
-        boolean blocks = blockKernel(s, ow);
-        int reach = blockReach(oh, w);
+        boolean blocks = blockKernel(s);
+        int span = span(s, ow);
+        int reach = blockReach(s, oh, w, span);
         pool.parallelFor(shape[0] * shape[1], (worker, start, end) -> {
-            float[] max = ws.floats(worker, MAX, Math.max(w, LANES));
+            float[] max = ws.floats(worker, MAX, Math.max(w, span + P.blockColumns()));
             for (int plane = start; plane < end; plane++) {
                 int in = plane * h * w;
                 if (blocks && in + reach <= x.length) {
-                    forwardPlaneBlocks(x, in, w, y, plane * oh * ow, oh, ow, max);
+                    forwardPlaneBlocks(s, x, in, w, y, plane * oh * ow, oh, ow, max, span);
                 } else {
                     forwardPlane(s, x, in, h, w, y, plane * oh * ow, oh, ow, max);
                 }
@@ -63,32 +64,44 @@ final class CpuMaxPool {
     }
 
     /**
-     * Whether a plane of this pooling goes through the 3x3 block kernel forward (a vector of window maxima per
-     * output row): the paper's 3x3 windows with stride 2 and no padding, output rows within one call's columns
-     * (pool5: 6 of 16), and {@code alexnet.pool.blockKernel} not false (read per call, so tests and benchmarks can
-     * compare both paths). (The backward pass by a block kernel of first-maximum routes was slower on Java 17: its
-     * 8 compares and 16 blends per call ran as the Vector API's Java fallback, 2.3 -> 3.5 ms in MaxPoolBench.)
+     * Whether planes of this pooling go through the 3x3 block kernels (the plane's columns as vector lanes, an
+     * output row's windows at every column at once): 3x3 windows without padding, and
+     * {@code alexnet.pool.blockKernel} not false (read per call, so tests and benchmarks can compare both paths).
+     * The backward pass takes them only for planes wider than {@link #directWidth()} (pool1, pool2), as pool5's
+     * 13-wide planes go 16 at a time as lanes instead.
      */
-    private static boolean blockKernel(PoolSpec s, int ow) {
-        return s.kernel() == 3 && s.stride() == 2 && s.padding() == 0 && 2 * (ow - 1) < P.blockColumns()
+    private static boolean blockKernel(PoolSpec s) {
+        return s.kernel() == 3 && s.padding() == 0
                 && Boolean.parseBoolean(System.getProperty("alexnet.pool.blockKernel", "true"));
     }
 
-    /**
-     * How far past a plane's start the block kernel reads: it reads past each row's end, so the planes at the
-     * array's end take the row path.
-     */
-    private static int blockReach(int oh, int w) {
-        return 2 * oh * w + PoolKernels.BLOCK_READ;
+    /** The columns of an output row's block calls: up to the last window's start. */
+    private static int span(PoolSpec s, int ow) {
+        return s.stride() * (ow - 1) + 1;
     }
 
-    /** One plane's 3x3 stride-2 windows, an output row per block call (the even columns of its result). */
-    private static void forwardPlaneBlocks(float[] x, int in, int w, float[] y, int out, int oh, int ow, float[] max) {
+    /**
+     * How far past a plane's start the block kernels read: past each row's end, so the planes at the array's end
+     * take the row path.
+     */
+    private static int blockReach(PoolSpec s, int oh, int w, int span) {
+        return s.stride() * (oh - 1) * w + 2 * w + (span - 1) / P.blockColumns() * P.blockColumns()
+                + PoolKernels.BLOCK_READ;
+    }
+
+    /** One plane's 3x3 windows, an output row at a time: the block maxima at every column, then each window's. */
+    private static void forwardPlaneBlocks(PoolSpec s, float[] x, int in, int w, float[] y, int out, int oh, int ow,
+            float[] max, int span) {
+        int stride = s.stride();
+        int cols = P.blockColumns();
         for (int i = 0; i < oh; i++) {
-            P.blockMax3x3(x, in + 2 * i * w, w, max);
+            int r = in + i * stride * w;
+            for (int c = 0; c < span; c += cols) {
+                P.blockMax3x3(x, r + c, w, max, c);
+            }
             int dst = out + i * ow;
             for (int j = 0; j < ow; j++) {
-                y[dst + j] = max[2 * j];
+                y[dst + j] = max[j * stride];
             }
         }
     }
@@ -155,10 +168,9 @@ final class CpuMaxPool {
         int oh = s.out(h);
         int ow = s.out(w);
         boolean direct = w <= directWidth();
-        boolean blocks = !direct && blockRoutes(s);
-        int cols = P.blockColumns();
-        int span = s.stride() * (ow - 1) + 1;
-        int reach = s.stride() * (oh - 1) * w + 2 * w + (span - 1) / cols * cols + PoolKernels.BLOCK_READ;
+        boolean blocks = !direct && blockKernel(s);
+        int span = span(s, ow);
+        int reach = blockReach(s, oh, w, span);
         pool.parallelFor(shape[0] * shape[1], (worker, start, end) -> {
             if (direct) {
                 Laned scratch = new Laned(ws.floats(worker, LANED, LANES * h * w), s.kernel(), oh * ow);
@@ -171,7 +183,7 @@ final class CpuMaxPool {
             Arrays.fill(dx, start * h * w, end * h * w, 0f);
             int rest = start;
             if (blocks) {
-                float[] at = ws.floats(worker, ROW, span + cols);
+                float[] at = ws.floats(worker, ROW, span + P.blockColumns());
                 // the planes whose block reads stay within x; the last ones take the row path
                 for (; rest < end && rest * h * w + reach <= x.length; rest++) {
                     backwardPlaneBlocks(s, x, rest * h * w, w, y, dy, rest * oh * ow, oh, ow, dx, relu, at, span);
@@ -184,15 +196,6 @@ final class CpuMaxPool {
                 backwardPlane(s, x, plane * h * w, h, w, y, dy, plane * oh * ow, oh, ow, dx, relu, max, row, key);
             }
         });
-    }
-
-    /**
-     * Whether planes wider than {@link #directWidth()} route their gradients by the block kernel (pool1, pool2): 3x3
-     * windows without padding, and {@code alexnet.pool.blockKernel} not false (read per call).
-     */
-    private static boolean blockRoutes(PoolSpec s) {
-        return s.kernel() == 3 && s.padding() == 0
-                && Boolean.parseBoolean(System.getProperty("alexnet.pool.blockKernel", "true"));
     }
 
     /**

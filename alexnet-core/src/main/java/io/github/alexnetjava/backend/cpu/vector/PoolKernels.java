@@ -26,12 +26,12 @@ public interface PoolKernels {
     int blockColumns();
 
     /**
-     * {@code out[c]} = the maximum ({@code Math.max}: NaN wins, +0 above -0) of the 3x3 block
+     * {@code out[outOff + c]} = the maximum ({@code Math.max}: NaN wins, +0 above -0) of the 3x3 block
      * {@code x[r + a*w + c + b]}, a, b in 0..2, for c < {@link #blockColumns()}: one row of a 3x3 max-pool's
      * windows at every column (a stride-2 pool takes the even ones). Reads up to {@link #BLOCK_READ} floats from
      * each row start (values past a row's end only reach columns the caller does not use).
      */
-    void blockMax3x3(float[] x, int r, int w, float[] out);
+    void blockMax3x3(float[] x, int r, int w, float[] out, int outOff);
 
     /**
      * {@code at[atOff + c]} = where the 3x3 block {@code x[r + a*w + c + b]} (a, b in 0..2) has its first maximum

@@ -24,10 +24,10 @@ final class ScalarPool implements PoolKernels {
     }
 
     @Override
-    public void blockMax3x3(float[] x, int r, int w, float[] out) {
+    public void blockMax3x3(float[] x, int r, int w, float[] out, int outOff) {
         for (int c = 0; c < LANES; c++) {
             int o = r + c;
-            out[c] = Math.max(Math.max(rowMax(x, o), rowMax(x, o + w)), rowMax(x, o + 2 * w));
+            out[outOff + c] = Math.max(Math.max(rowMax(x, o), rowMax(x, o + w)), rowMax(x, o + 2 * w));
         }
     }
 

@@ -42,8 +42,8 @@ final class VectorPool implements PoolKernels {
      * tail: 38 {@code Math.max} per output row.
      */
     @Override
-    public void blockMax3x3(float[] x, int r, int w, float[] out) {
-        rowMax(x, r).max(rowMax(x, r + w)).max(rowMax(x, r + 2 * w)).intoArray(out, 0);
+    public void blockMax3x3(float[] x, int r, int w, float[] out, int outOff) {
+        rowMax(x, r).max(rowMax(x, r + w)).max(rowMax(x, r + 2 * w)).intoArray(out, outOff);
     }
 
     /**
