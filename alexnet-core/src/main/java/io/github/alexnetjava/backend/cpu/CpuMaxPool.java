@@ -54,7 +54,9 @@ final class CpuMaxPool {
             float[] max = ws.floats(worker, MAX, Math.max(w, span + P.blockColumns()));
             for (int plane = start; plane < end; plane++) {
                 int in = plane * h * w;
-                if (blocks && in + reach <= x.length) {
+                if (blocks && in + reach <= x.length && span <= P.blockColumns()) {
+                    forwardPlaneBlock(s, x, in, w, y, plane * oh * ow, oh, ow, max);
+                } else if (blocks && in + reach <= x.length) {
                     forwardPlaneBlocks(s, x, in, w, y, plane * oh * ow, oh, ow, max, span);
                 } else {
                     forwardPlane(s, x, in, h, w, y, plane * oh * ow, oh, ow, max);
@@ -87,6 +89,23 @@ final class CpuMaxPool {
     private static int blockReach(PoolSpec s, int oh, int w, int span) {
         return s.stride() * (oh - 1) * w + 2 * w + (span - 1) / P.blockColumns() * P.blockColumns()
                 + PoolKernels.BLOCK_READ;
+    }
+
+    /**
+     * {@link #forwardPlaneBlocks} for planes whose output rows take one block call (pool5), in a method of its own:
+     * sharing the loops' JIT profile with pool1's and pool2's longer rows, pool5 forward took 0.93 ms against 0.66
+     * (batch 64, Java 17, pool1, pool2 and pool5 in turn).
+     */
+    private static void forwardPlaneBlock(PoolSpec s, float[] x, int in, int w, float[] y, int out, int oh, int ow,
+            float[] max) {
+        int stride = s.stride();
+        for (int i = 0; i < oh; i++) {
+            P.blockMax3x3(x, in + i * stride * w, w, max, 0);
+            int dst = out + i * ow;
+            for (int j = 0; j < ow; j++) {
+                y[dst + j] = max[j * stride];
+            }
+        }
     }
 
     /** One plane's 3x3 windows, an output row at a time: the block maxima at every column, then each window's. */
