@@ -95,6 +95,12 @@ final class CpuConvolution {
             }
         }
 
+        /** As {@link #im2col}, in the GEMM's packed-B layout ({@link Im2col#im2colStridedPacked}). */
+        void im2colPacked(float[] x, int image, int g, int j0, int j1, float[] bp, int nr) {
+            Im2col.im2colStridedPacked(x, (image * c + g * cg) * h * w, cg, h, w, s.kernelH(), s.kernelW(),
+                    s.strideH(), s.strideW(), s.padH(), s.padW(), oh, ow, j0, j1, bp, nr);
+        }
+
         void col2imAdd(float[] col, int colOff, int ldc, int image, int g, float[] dx) {
             Im2col.col2imAdd(col, colOff, ldc, cg, h, w, s.kernelH(), s.kernelW(), s.strideH(), s.strideW(),
                     s.padH(), s.padW(), oh, ow, dx, (image * c + g * cg) * h * w);
@@ -176,12 +182,19 @@ final class CpuConvolution {
         int p = g.p();
         int tile = tileWidth(g);
         if (tile > 0) {
-            float[] col = ws.floats(worker, COL, g.kg * tile);
+            int nr = Sgemm.packedBWidth();
+            boolean packedB = unfoldsPacked(g, tile, pw, gemmPool);
+            float[] col = ws.floats(worker, COL, g.kg * (packedB ? (tile + nr - 1) / nr * nr : tile));
             for (int i = s; i < e; i++) {
                 for (int grp = 0; grp < g.groups; grp++) {
                     int yOff = (i * g.m + grp * g.mg) * p;
                     for (int j0 = 0; j0 < p; j0 += tile) {
                         int jw = Math.min(tile, p - j0);
+                        if (packedB) {
+                            g.im2colPacked(x, i, grp, j0, j0 + jw, col, nr);
+                            Sgemm.sgemm(pw[grp], col, 0, jw, 1f, 0f, y, yOff + j0, p);
+                            continue;
+                        }
                         g.im2col(x, i, grp, j0, j0 + jw, col, 0, jw);
                         gemm(gemmPool, pw, grp, false, false, g.mg, jw, g.kg, w, grp * g.mg * g.kg, g.kg, col, 0,
                                 jw, 0f, y, yOff + j0, p);
@@ -216,6 +229,18 @@ final class CpuConvolution {
                 }
             }
         }
+    }
+
+    /**
+     * Whether a forward tile is unfolded straight into the GEMM's packed-B layout ({@link Im2col#packs}: conv1),
+     * with the weights packed ahead, a single-threaded GEMM, one packed block deep and wide, and
+     * {@code alexnet.conv.im2colPacked} not false (read per call, so benchmarks and tests compare both ways). The
+     * same bits either way.
+     */
+    private static boolean unfoldsPacked(Geo g, int tile, PackedA[] pw, WorkerPool gemmPool) {
+        return Im2col.packs(g.s.strideW(), g.s.padH(), g.ow, Sgemm.packedBWidth()) && pw != null
+                && gemmPool == null && g.kg <= Sgemm.packedBMaxDepth() && tile <= Sgemm.packedBMaxColumns()
+                && Boolean.parseBoolean(System.getProperty("alexnet.conv.im2colPacked", "true"));
     }
 
     /**

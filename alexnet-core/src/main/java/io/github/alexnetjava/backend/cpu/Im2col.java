@@ -87,46 +87,13 @@ final class Im2col {
      */
     private static void im2colStrided(float[] x, int xOff, int channels, int h, int w, int kh, int kw, int sh,
             int sw, int ph, int pw, int oh, int ow, int j0, int j1, float[] col, int colOff, int ldc) {
-        int span = ow + (kw - 1) / sw; // phase length needed
-        int rowLen = sw * span;
-        int yFirst = j0 / ow;
-        int yEnd = (j1 + ow - 1) / ow;
-        int ihLo = Math.max(0, yFirst * sh - ph);
-        int ihHi = Math.min(h, (yEnd - 1) * sh - ph + kh);
-        int rows = Math.max(0, ihHi - ihLo);
-        int need = channels * rows * rowLen + 64;
-        float[] phases = PHASES.get();
-        if (phases.length < need) {
-            phases = new float[need];
-            PHASES.set(phases);
-        }
-        for (int c = 0; c < channels; c++) {
-            for (int ih = ihLo; ih < ihHi; ih++) {
-                int src = xOff + (c * h + ih) * w;
-                int base = (c * rows + ih - ihLo) * rowLen;
-                for (int r = 0; r < sw; r++) {
-                    int b = base + r * span;
-                    int tLo = pw - r <= 0 ? 0 : Math.min(span, (pw - r + sw - 1) / sw);
-                    int last = w - 1 + pw - r;
-                    int tHi = last < 0 ? tLo : Math.max(tLo, Math.min(span, last / sw + 1));
-                    for (int t = 0; t < tLo; t++) {
-                        phases[b + t] = 0f;
-                    }
-                    int s0 = src + r - pw;
-                    for (int t = tLo; t < tHi; t++) {
-                        phases[b + t] = x[s0 + t * sw];
-                    }
-                    for (int t = tHi; t < span; t++) {
-                        phases[b + t] = 0f;
-                    }
-                }
-            }
-        }
+        Phases ps = Phases.split(x, xOff, channels, h, w, kh, kw, sh, sw, ph, pw, ow, j0, j1, 0);
+        float[] phases = ps.data;
         int colEnd = colOff + (j1 - j0);
         for (int c = 0; c < channels; c++) {
             for (int ki = 0; ki < kh; ki++) {
                 int rowBase = (c * kh + ki) * kw;
-                for (int y = yFirst; y < yEnd; y++) {
+                for (int y = ps.yFirst; y < ps.yEnd; y++) {
                     int a = Math.max(j0 - y * ow, 0);
                     int b = Math.min(j1 - y * ow, ow);
                     int ih = y * sh - ph + ki;
@@ -138,14 +105,127 @@ final class Im2col {
                         }
                         continue;
                     }
-                    int pb = (c * rows + ih - ihLo) * rowLen + a;
+                    int pb = ps.rowStart(c, ih) + a;
                     for (int kj = 0; kj < kw; kj++) {
                         int rowStart = (rowBase + kj) * ldc;
-                        K.copyOver(phases, pb + (kj % sw) * span + kj / sw, col, rowStart + dstCol + a, b - a,
-                                rowStart + colEnd);
+                        K.copyOver(phases, pb + ps.tap(kj), col, rowStart + dstCol + a, b - a, rowStart + colEnd);
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Whether {@link #im2colStridedPacked} takes this layer: a horizontal stride above 1 (the phase split), no
+     * vertical padding (every window row is inside the image), and output rows at least {@code nr} wide (a sliver
+     * row then straddles at most two of them): conv1.
+     */
+    static boolean packs(int sw, int ph, int ow, int nr) {
+        return sw > 1 && ph == 0 && ow >= nr;
+    }
+
+    /**
+     * Columns {@code [j0, j1)} of the column matrix written straight in the layout of a GEMM's packed B
+     * ({@link io.github.alexnetjava.backend.cpu.gemm.Sgemm#sgemm(io.github.alexnetjava.backend.cpu.gemm.PackedA,
+     * float[], int, int, float, float, float[], int, int)}): {@code nr}-column slivers, column {@code j} of the
+     * tile at {@code bp[(j / nr)*nr*k + row*nr + j % nr]} for the {@code k = channels*kh*kw} rows, the last
+     * sliver's columns past the tile zero. Each sliver row is one {@link ElementwiseKernels#splice} of two phase
+     * runs, so the GEMM does not copy the matrix into this layout a second time. Only where {@link #packs}.
+     */
+    static void im2colStridedPacked(float[] x, int xOff, int channels, int h, int w, int kh, int kw, int sh, int sw,
+            int ph, int pw, int oh, int ow, int j0, int j1, float[] bp, int nr) {
+        if (!packs(sw, ph, ow, nr)) {
+            throw new IllegalArgumentException("packed unfolding needs a horizontal stride above 1, no vertical"
+                    + " padding and output rows of at least " + nr + ", got stride " + sw + ", padding " + ph
+                    + ", " + ow + " columns");
+        }
+        // a margin before the first row: the second run's read may start up to nr floats before its row
+        Phases ps = Phases.split(x, xOff, channels, h, w, kh, kw, sh, sw, ph, pw, ow, j0, j1, nr);
+        float[] phases = ps.data;
+        int k = channels * kh * kw;
+        int cols = j1 - j0;
+        for (int s0 = 0; s0 < cols; s0 += nr) {
+            // the sliver's columns: output row y1 from column x1 on, then (past n1 of them) row y1 + 1 from 0
+            int y1 = (j0 + s0) / ow;
+            int x1 = j0 + s0 - y1 * ow;
+            int n1 = ow - x1;
+            // a straddled row past the tile (its columns zeroed below) reads the tile's last row instead
+            int y2 = Math.min(y1 + 1, ps.yEnd - 1);
+            int row = s0 * k;
+            for (int c = 0; c < channels; c++) {
+                for (int ki = 0; ki < kh; ki++) {
+                    int r1 = ps.rowStart(c, y1 * sh + ki) + x1;
+                    int r2 = n1 >= nr ? r1 + n1 : ps.rowStart(c, y2 * sh + ki);
+                    for (int kj = 0; kj < kw; kj++, row += nr) {
+                        int t = ps.tap(kj);
+                        K.splice(phases, r1 + t, n1, r2 + t, bp, row, nr);
+                    }
+                }
+            }
+        }
+        int tail = cols % nr;
+        if (tail != 0) {
+            int last = (cols - tail) * k;
+            for (int r = 0; r < k; r++) {
+                Arrays.fill(bp, last + r * nr + tail, last + r * nr + nr, 0f);
+            }
+        }
+    }
+
+    /**
+     * The input rows a strided unfolding of columns {@code [j0, j1)} reads, each split into its {@code sw} phases:
+     * {@code phase_r[t] = x[t*sw + r - pw]} (zero outside the row), {@code span} long, in a per-thread buffer from
+     * {@code front} on.
+     */
+    private record Phases(float[] data, int yFirst, int yEnd, int ihLo, int rows, int span, int sw, int front) {
+        static Phases split(float[] x, int xOff, int channels, int h, int w, int kh, int kw, int sh, int sw, int ph,
+                int pw, int ow, int j0, int j1, int front) {
+            int span = ow + (kw - 1) / sw; // phase length needed
+            int rowLen = sw * span;
+            int yFirst = j0 / ow;
+            int yEnd = (j1 + ow - 1) / ow;
+            int ihLo = Math.max(0, yFirst * sh - ph);
+            int ihHi = Math.min(h, (yEnd - 1) * sh - ph + kh);
+            int rows = Math.max(0, ihHi - ihLo);
+            int need = front + channels * rows * rowLen + 64;
+            float[] phases = PHASES.get();
+            if (phases.length < need) {
+                phases = new float[need];
+                PHASES.set(phases);
+            }
+            for (int c = 0; c < channels; c++) {
+                for (int ih = ihLo; ih < ihHi; ih++) {
+                    int src = xOff + (c * h + ih) * w;
+                    int base = front + (c * rows + ih - ihLo) * rowLen;
+                    for (int r = 0; r < sw; r++) {
+                        int b = base + r * span;
+                        int tLo = pw - r <= 0 ? 0 : Math.min(span, (pw - r + sw - 1) / sw);
+                        int last = w - 1 + pw - r;
+                        int tHi = last < 0 ? tLo : Math.max(tLo, Math.min(span, last / sw + 1));
+                        for (int t = 0; t < tLo; t++) {
+                            phases[b + t] = 0f;
+                        }
+                        int s0 = src + r - pw;
+                        for (int t = tLo; t < tHi; t++) {
+                            phases[b + t] = x[s0 + t * sw];
+                        }
+                        for (int t = tHi; t < span; t++) {
+                            phases[b + t] = 0f;
+                        }
+                    }
+                }
+            }
+            return new Phases(phases, yFirst, yEnd, ihLo, rows, span, sw, front);
+        }
+
+        /** Where input row {@code ih} of channel {@code c} starts (its phase 0). */
+        int rowStart(int c, int ih) {
+            return front + (c * rows + ih - ihLo) * sw * span;
+        }
+
+        /** Offset of kernel column {@code kj}'s run from its row's start: phase kj % sw, from element kj / sw. */
+        int tap(int kj) {
+            return (kj % sw) * span + kj / sw;
         }
     }
 

@@ -27,6 +27,10 @@ class CpuConvolutionPathsTest {
         {Conv2dSpec.of(2, 3, 5, 2, 2, 1), 4, 21, 23},    // strided with padding
         {Conv2dSpec.of(4, 6, 3, 1, 0, 2), 6, 12, 11},    // stride 1, valid (general path)
         {new Conv2dSpec(2, 4, 3, 5, 2, 1, 1, 2, 1), 5, 14, 17}, // non-square kernel and stride
+        // strided, output rows 33 wide: tiles unfolded straight into the GEMM's packed slivers, which straddle
+        // the rows (without and with horizontal padding)
+        {Conv2dSpec.of(3, 4, 11, 4, 0, 1), 4, 23, 139},
+        {new Conv2dSpec(3, 4, 5, 7, 2, 3, 0, 2, 1), 4, 11, 100},
     };
 
     @Test
@@ -130,5 +134,39 @@ class CpuConvolutionPathsTest {
             v[i] = (float) r.nextDouble(-1, 1);
         }
         return v;
+    }
+
+    /**
+     * conv1's forward tiles unfolded straight into the GEMM's packed column slivers give the bits of unfolding
+     * row-major and letting the GEMM pack ({@code -Dalexnet.conv.im2colPacked=false}): conv1's 227x227 images in
+     * the default 1,024-column tiles (the last one ends inside a sliver), and output rows exactly one sliver wide,
+     * on one and two workers.
+     */
+    @Test
+    void packedUnfoldingGivesTheBitsOfTheRowMajorOne() {
+        Object[][] cases = {{Conv2dSpec.of(3, 8, 11, 4, 0, 1), 3, 227, 227}, {Conv2dSpec.of(2, 5, 3, 2, 0, 1), 4, 9, 65}};
+        SplittableRandom r = new SplittableRandom(4);
+        for (Object[] cs : cases) {
+            Conv2dSpec s = (Conv2dSpec) cs[0];
+            int[] xs = {(int) cs[1], s.inChannels(), (int) cs[2], (int) cs[3]};
+            int ySize = xs[0] * s.outChannels() * s.outH(xs[2]) * s.outW(xs[3]);
+            float[] x = random(r, xs[0] * xs[1] * xs[2] * xs[3]);
+            float[] wt = random(r, s.outChannels() * s.inPerGroup() * s.kernelH() * s.kernelW());
+            float[] bias = random(r, s.outChannels());
+            for (int threads = 1; threads <= 2; threads++) {
+                try (WorkerPool pool = new WorkerPool(threads)) {
+                    CpuConvolution conv = new CpuConvolution(pool, 0, s.outW(xs[3]) > 64 ? 1024 : 8);
+                    float[] rowMajor = new float[ySize];
+                    io.github.alexnetjava.testutil.SystemProperties.with("alexnet.conv.im2colPacked", "false", () -> {
+                        conv.forward(s, x, xs, wt, bias, rowMajor, true);
+                        return null;
+                    });
+                    float[] packed = new float[ySize];
+                    conv.forward(s, x, xs, wt, bias, packed, true);
+                    assertArrayEquals(rowMajor, packed, s + " " + java.util.Arrays.toString(xs) + ", " + threads
+                            + " workers");
+                }
+            }
+        }
     }
 }

@@ -32,6 +32,14 @@ public interface ElementwiseKernels {
     void copyOver(float[] src, int srcOff, float[] dst, int dstOff, int n, int dstLimit);
 
     /**
+     * Two runs spliced into one: {@code dst[dstOff+j] = j < n1 ? src[off1+j] : src[off2+j-n1]} for j in
+     * [0, width). May read {@code src[off1 .. off1+width)} and {@code src[off2-n1 .. off2-n1+width)} whole, so
+     * both must lie inside src (with {@code n1 >= width}, {@code off2 = off1 + n1} reads one run). For writing an
+     * unfolded matrix straight into a GEMM's packed column slivers, whose rows straddle the image's rows.
+     */
+    void splice(float[] src, int off1, int n1, int off2, float[] dst, int dstOff, int width);
+
+    /**
      * The sum of {@code a[off .. off+n)} in float, in an order fixed by the implementation (the vector one keeps
      * per-lane partial sums), so the same input always gives the same bits.
      */

@@ -81,6 +81,17 @@ final class ScalarElementwise implements ElementwiseKernels {
     }
 
     @Override
+    public void splice(float[] src, int off1, int n1, int off2, float[] dst, int dstOff, int width) {
+        int first = Math.min(n1, width);
+        for (int j = 0; j < first; j++) {
+            dst[dstOff + j] = src[off1 + j];
+        }
+        for (int j = first; j < width; j++) {
+            dst[dstOff + j] = src[off2 + j - n1];
+        }
+    }
+
+    @Override
     public void copyOver(float[] src, int srcOff, float[] dst, int dstOff, int n, int dstLimit) {
         System.arraycopy(src, srcOff, dst, dstOff, n);
     }

@@ -8,6 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 /** Vector API element-wise kernels (loaded only when jdk.incubator.vector is present). */
 final class VectorElementwise implements ElementwiseKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Lane numbers 0, 1, 2, ... as floats. */
+    private static final FloatVector IOTA = FloatVector.zero(S).addIndex(1);
 
     @Override
     public void reluBackward(float[] y, float[] dy, float[] dx, int from, int to) {
@@ -143,6 +145,22 @@ final class VectorElementwise implements ElementwiseKernels {
         }
         for (; i < n; i++) {
             dst[dstOff + i] = src[srcOff + i];
+        }
+    }
+
+    @Override
+    public void splice(float[] src, int off1, int n1, int off2, float[] dst, int dstOff, int width) {
+        int len = S.length();
+        int shift = off2 - n1;
+        int j = 0;
+        for (; j + len <= width; j += len) {
+            FloatVector a = FloatVector.fromArray(S, src, off1 + j);
+            FloatVector b = FloatVector.fromArray(S, src, shift + j);
+            // lanes at or past n1 take the second run
+            a.blend(b, IOTA.compare(VectorOperators.GE, (float) (n1 - j))).intoArray(dst, dstOff + j);
+        }
+        for (; j < width; j++) {
+            dst[dstOff + j] = j < n1 ? src[off1 + j] : src[shift + j];
         }
     }
 

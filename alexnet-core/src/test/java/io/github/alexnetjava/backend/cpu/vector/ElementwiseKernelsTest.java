@@ -94,4 +94,31 @@ class ElementwiseKernelsTest {
         vector.reluBackward(a, b, r2, 3, N);
         assertClose(r1, r2, "relu backward");
     }
+
+    /** splice against its definition, written here, for both kernels: every split point, widths 8 to 48. */
+    @Test
+    void spliceJoinsTwoRuns() {
+        float[] src = random(9, -3, 3);
+        java.util.List<ElementwiseKernels> kernels = new java.util.ArrayList<>(java.util.List.of(scalar));
+        if (VectorSupport.enabled()) {
+            kernels.add(new VectorElementwise());
+        }
+        for (ElementwiseKernels k : kernels) {
+            for (int width : new int[] {8, 16, 32, 40, 48}) {
+                for (int n1 = 0; n1 <= width + 3; n1++) {
+                    int off1 = 3 + n1;
+                    int off2 = 200 + 2 * n1;
+                    float[] dst = new float[width + 10];
+                    java.util.Arrays.fill(dst, Float.NaN);
+                    k.splice(src, off1, n1, off2, dst, 5, width);
+                    String what = k.getClass().getSimpleName() + " width " + width + ", n1 " + n1;
+                    for (int j = 0; j < dst.length; j++) {
+                        float want = j < 5 || j >= 5 + width ? Float.NaN
+                                : j - 5 < n1 ? src[off1 + j - 5] : src[off2 + j - 5 - n1];
+                        assertEquals(want, dst[j], what + " at " + j);
+                    }
+                }
+            }
+        }
+    }
 }
