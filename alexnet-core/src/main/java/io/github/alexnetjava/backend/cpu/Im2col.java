@@ -175,7 +175,7 @@ final class Im2col {
     /**
      * The input rows a strided unfolding of columns {@code [j0, j1)} reads, each split into its {@code sw} phases:
      * {@code phase_r[t] = x[t*sw + r - pw]} (zero outside the row), {@code span} long, in a per-thread buffer from
-     * {@code front} on.
+     * {@code front} on (a margin for reads that start before a row; as much again is left after the last).
      */
     private record Phases(float[] data, int yFirst, int yEnd, int ihLo, int rows, int span, int sw, int front) {
         static Phases split(float[] x, int xOff, int channels, int h, int w, int kh, int kw, int sh, int sw, int ph,
@@ -187,7 +187,8 @@ final class Im2col {
             int ihLo = Math.max(0, yFirst * sh - ph);
             int ihHi = Math.min(h, (yEnd - 1) * sh - ph + kh);
             int rows = Math.max(0, ihHi - ihLo);
-            int need = front + channels * rows * rowLen + 64;
+            // slack past the last row for reads that overrun a run: a vector (copyOver), or front (a splice)
+            int need = front + channels * rows * rowLen + 64 + front;
             float[] phases = PHASES.get();
             if (phases.length < need) {
                 phases = new float[need];
