@@ -7,17 +7,18 @@ import io.github.alexnetjava.backend.cpu.vector.PoolKernels;
 import java.util.Arrays;
 
 /**
- * Max-pooling over each (image, channel) plane, split over the workers by planes. Both passes work one output
- * row at a time in two steps: a vertical reduction over the window's input rows, in Vector API kernels over the
- * whole row, then a short horizontal reduction per output over the window's columns (about k+k operations per
- * output instead of k*k data-dependent branches).
+ * Max-pooling over each (image, channel) plane, split over the workers by planes, one output row at a time.
+ * 3x3 windows without padding (all of AlexNet's) go through block kernels ({@link PoolKernels}): the plane's
+ * columns as vector lanes, every column's 3x3 block maximum (forward) or first-maximum offset (backward) at once,
+ * each window then taking its start column's. Other windows take the row path: a vertical reduction over the
+ * window's input rows, in Vector API kernels over the whole row, then a short horizontal reduction per output over
+ * the window's columns (about k+k operations per output instead of k*k data-dependent branches).
  *
  * <p>Backward routes each gradient to the window's first maximum in row-major scan order (as PyTorch's CPU
- * kernel), recomputed rather than stored: the vertical step keeps each column's maximum and the first row that
- * holds it, the horizontal step picks the largest column maximum, earliest row first, then earliest column.
- * Narrow planes (pool5) instead take up to 16 planes at a time as vector lanes and compare window positions
- * directly.
- * Windows whose output is NaN go to their first NaN.
+ * kernel), recomputed rather than stored. On the row path the vertical step keeps each column's maximum and the
+ * first row that holds it, the horizontal step picks the largest column maximum, earliest row first, then earliest
+ * column. Narrow planes (pool5) instead take up to 16 planes at a time as vector lanes and compare window
+ * positions directly. Windows whose output is NaN go to their first NaN.
  */
 final class CpuMaxPool {
     private static final ElementwiseKernels K = ElementwiseKernels.get();

@@ -47,9 +47,9 @@ final class VectorPool implements PoolKernels {
     }
 
     /**
-     * Lane c: {@link #firstMax}'s compare and two blends over the block's 9 positions, in one flat loop (the
-     * positions' offsets computed in it): unrolled, the 8 compares and 16 blends outgrew what JDK 17's C2 inlines
-     * and ran as the Vector API's Java fallback.
+     * Lane c: {@link #firstMax}'s compare and two blends over the block's 9 positions, in one flat loop carrying the
+     * two vectors (the positions' offsets computed in it). Under JFR on Java 17 pool1's backward pass runs it
+     * compiled, without the Java fallback frames an earlier block kernel for pool5 showed.
      */
     @Override
     public void blockFirstMax3x3(float[] x, int r, int w, float[] at, int atOff) {
