@@ -98,7 +98,7 @@ final class CpuConvolution {
         /** As {@link #im2col}, in the GEMM's packed-B layout ({@link Im2col#im2colStridedPacked}). */
         void im2colPacked(float[] x, int image, int g, int j0, int j1, float[] bp, int nr) {
             Im2col.im2colStridedPacked(x, (image * c + g * cg) * h * w, cg, h, w, s.kernelH(), s.kernelW(),
-                    s.strideH(), s.strideW(), s.padH(), s.padW(), oh, ow, j0, j1, bp, nr);
+                    s.strideH(), s.strideW(), s.padH(), s.padW(), ow, j0, j1, bp, nr);
         }
 
         void col2imAdd(float[] col, int colOff, int ldc, int image, int g, float[] dx) {

@@ -51,16 +51,18 @@ final class CpuMaxPool {
         boolean blocks = blockKernel(s);
         int span = span(s, ow);
         int reach = blockReach(s, oh, w, span);
+        boolean oneCall = span <= P.blockColumns();
         pool.parallelFor(shape[0] * shape[1], (worker, start, end) -> {
             float[] max = ws.floats(worker, MAX, Math.max(w, span + P.blockColumns()));
             for (int plane = start; plane < end; plane++) {
                 int in = plane * h * w;
-                if (blocks && in + reach <= x.length && span <= P.blockColumns()) {
-                    forwardPlaneBlock(s, x, in, w, y, plane * oh * ow, oh, ow, max);
-                } else if (blocks && in + reach <= x.length) {
-                    forwardPlaneBlocks(s, x, in, w, y, plane * oh * ow, oh, ow, max, span);
+                int out = plane * oh * ow;
+                if (!blocks || in + reach > x.length) {
+                    forwardPlane(s, x, in, h, w, y, out, oh, ow, max);
+                } else if (oneCall) {
+                    forwardPlaneBlock(s, x, in, w, y, out, oh, ow, max);
                 } else {
-                    forwardPlane(s, x, in, h, w, y, plane * oh * ow, oh, ow, max);
+                    forwardPlaneBlocks(s, x, in, w, y, out, oh, ow, max, span);
                 }
             }
         });

@@ -133,7 +133,7 @@ final class Im2col {
      * runs, so the GEMM does not copy the matrix into this layout a second time. Only where {@link #packs}.
      */
     static void im2colStridedPacked(float[] x, int xOff, int channels, int h, int w, int kh, int kw, int sh, int sw,
-            int ph, int pw, int oh, int ow, int j0, int j1, float[] bp, int nr) {
+            int ph, int pw, int ow, int j0, int j1, float[] bp, int nr) {
         if (!packs(sw, ph, ow, nr)) {
             throw new IllegalArgumentException("packed unfolding needs a horizontal stride above 1, no vertical"
                     + " padding and output rows of at least " + nr + ", got stride " + sw + ", padding " + ph
